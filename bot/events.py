@@ -119,6 +119,15 @@ class QuestionClosing:
     post_id: int
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostRetry:
+    """Raised by the scheduler tick for a question the platform refused, while still inside the grace window."""
+
+    at: datetime
+    channel: ChannelRef
+    post_id: int
+
+
 Event = (
     AnswerPosted
     | AnswerEdited
@@ -131,4 +140,5 @@ Event = (
     | WorkspaceRemoved
     | QuestionDue
     | QuestionClosing
+    | PostRetry
 )

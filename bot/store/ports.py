@@ -1,0 +1,272 @@
+"""What the engine needs from storage, as plain records and a protocol. No SQLAlchemy here.
+
+Every engine operation runs in ``Store.transaction(workspace)``: the transaction object is bound to one
+workspace, and every query it makes is filtered by that workspace, so no use case can read or change
+another tenant's rows. The only cross-workspace reads are the scheduler's "what is due" queries,
+which return references that the tick then handles one workspace at a time.
+
+Methods that insert return ``None`` (or ``False``) when a uniqueness rule says the work is already
+done; callers treat that as a normal outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from bot.channel_settings import ChannelSettings
+from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef, WorkspaceRef
+
+
+class PostStatus(StrEnum):
+    CLAIMED = "claimed"  # a tick owns it and is posting it
+    POSTED = "posted"  # on the platform, open for answers
+    FAILED = "failed"  # the platform refused it
+    CLOSING = "closing"  # a tick owns the wrap-up
+    CLOSED = "closed"
+    SKIPPED = "skipped"  # not posted: skipped by a member or missed beyond the grace window
+
+
+class MockStage(StrEnum):
+    ANSWER = "answer"  # waiting for the answer to the round's question
+    FOLLOWUP = "followup"  # waiting for the answer to the pushback
+
+
+class MockStatus(StrEnum):
+    OPEN = "open"
+    FINISHED = "finished"
+    ENDED = "ended"  # stopped by the member before the last round
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRecord:
+    id: int
+    ref: ChannelRef
+    settings: ChannelSettings
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    id: int
+    channel_id: int
+    channel: ChannelRef
+    question_id: str
+    local_date: date
+    scheduled: bool
+    status: PostStatus
+    due_at: datetime
+    message: MessageRef | None
+    thread: ThreadRef | None
+    posted_at: datetime | None
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    id: int
+    post_id: int
+    member_id: int
+    author: UserRef
+    message: MessageRef
+    text: str
+    score: int
+    results: list[dict[str, Any]]
+    late: bool
+    feedback: MessageRef | None
+    created_at: datetime
+    votes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MockRoundRecord:
+    position: int
+    round: str
+    question_id: str
+    answer_text: str | None
+    score: int | None
+    results: list[dict[str, Any]] | None
+    followup: str | None
+    followup_answer: str | None
+    followup_score: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MockSessionRecord:
+    id: int
+    member_id: int
+    user: UserRef
+    company: str
+    plan: list[dict[str, str]]
+    round_index: int
+    stage: MockStage
+    channel: ChannelRef
+    thread: ThreadRef | None
+    status: MockStatus
+    started_at: datetime
+    rounds: tuple[MockRoundRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DueChannel:
+    channel: ChannelRecord
+    due_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DueClosing:
+    channel: ChannelRef
+    post_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class StalePost:
+    """A post the platform refused, which may be tried again while inside the grace window."""
+
+    channel: ChannelRef
+    post_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderRow:
+    member_id: int
+    user: UserRef
+    points: int  # the sum of each member's best on-time score per question
+    answered: int  # questions answered on time
+    votes: int  # votes received
+
+
+class WorkspaceTransaction(Protocol):
+    """One unit of work inside one workspace; commits on success, rolls back on error."""
+
+    workspace: WorkspaceRef
+
+    async def claim_event(self, event_key: str, at: datetime) -> bool: ...
+
+    async def member_id(self, user: UserRef, at: datetime) -> int: ...
+    async def find_member_id(self, user: UserRef) -> int | None: ...
+
+    async def channel(self, channel: ChannelRef) -> ChannelRecord | None: ...
+    async def channels(self) -> Sequence[ChannelRecord]: ...
+    async def save_channel(
+        self, channel: ChannelRef, settings: ChannelSettings, next_due_at: datetime | None, at: datetime
+    ) -> ChannelRecord: ...
+    async def advance_channel(self, channel_id: int, expected: datetime | None, next_due_at: datetime | None) -> bool:
+        """Move ``next_due_at`` on only if it still equals ``expected`` (two ticks race here)."""
+        ...
+
+    async def claim_post(
+        self,
+        *,
+        channel: ChannelRecord,
+        question_id: str,
+        local_date: date,
+        due_at: datetime,
+        scheduled: bool,
+        status: PostStatus,
+        at: datetime,
+    ) -> int | None:
+        """Insert a post; ``None`` when this channel already has the scheduled post of that date."""
+        ...
+
+    async def post(self, post_id: int) -> PostRecord | None: ...
+    async def post_by_thread(self, thread: ThreadRef) -> PostRecord | None: ...
+    async def latest_post(self, channel_id: int, statuses: Sequence[PostStatus]) -> PostRecord | None: ...
+    async def asked_question_ids(self, channel_id: int) -> Sequence[str]:
+        """Question ids posted in the channel, oldest first."""
+        ...
+
+    async def mark_posted(
+        self, post_id: int, *, message: MessageRef, thread: ThreadRef, posted_at: datetime, closes_at: datetime
+    ) -> None: ...
+    async def set_post_status(self, post_id: int, status: PostStatus, *, expected: PostStatus | None = None) -> bool:
+        """Set the status, only from ``expected`` when given; ``False`` when another worker got there first."""
+        ...
+
+    async def reclaim_post(self, post_id: int, *, claimed_before: datetime, at: datetime) -> bool:
+        """Take over a failed post for another attempt; ``False`` if someone else did."""
+        ...
+
+    async def add_answer(
+        self,
+        *,
+        post_id: int,
+        member_id: int,
+        message: MessageRef,
+        text: str,
+        score: int,
+        results: list[dict[str, Any]],
+        late: bool,
+        at: datetime,
+    ) -> int | None: ...
+    async def answer_by_message(self, message: MessageRef) -> AnswerRecord | None: ...
+    async def update_answer(
+        self, answer_id: int, *, text: str, score: int, results: list[dict[str, Any]], at: datetime
+    ) -> None: ...
+    async def set_feedback_message(self, answer_id: int, feedback: MessageRef) -> None: ...
+    async def delete_answer(self, answer_id: int) -> None: ...
+    async def answers_for_post(self, post_id: int) -> Sequence[AnswerRecord]:
+        """Answers with their vote counts, oldest first."""
+        ...
+
+    async def add_vote(self, *, answer_id: int, voter_id: int, author_id: int, emoji: str, at: datetime) -> bool: ...
+    async def remove_vote(self, *, answer_id: int, voter_id: int, emoji: str) -> bool: ...
+
+    async def leaderboard(self, since: datetime | None, limit: int | None) -> Sequence[LeaderRow]:
+        """Members ordered by points, then votes; only on-time answers count."""
+        ...
+
+    async def answered_dates(self, member_ids: Sequence[int]) -> dict[int, set[date]]:
+        """For each member, local dates of scheduled questions they answered on time."""
+        ...
+
+    async def scheduled_dates(self, limit: int) -> Sequence[tuple[date, bool]]:
+        """Local dates of the workspace's posted scheduled questions, newest first, with whether one is open."""
+        ...
+
+    async def recent_results(self, member_id: int, limit: int) -> Sequence[tuple[int, list[dict[str, Any]]]]:
+        """The member's latest answers as (score, check results), newest first."""
+        ...
+
+    async def mock_count(self, member_id: int) -> int: ...
+
+    async def open_mock(self, member_id: int) -> MockSessionRecord | None: ...
+    async def mock_by_thread(self, thread: ThreadRef) -> MockSessionRecord | None: ...
+    async def mock(self, session_id: int) -> MockSessionRecord | None: ...
+    async def start_mock(
+        self,
+        *,
+        member_id: int,
+        user: UserRef,
+        company: str,
+        plan: list[dict[str, str]],
+        channel: ChannelRef,
+        at: datetime,
+    ) -> int | None:
+        """A new open session; ``None`` when the member already has one open."""
+        ...
+
+    async def set_mock_thread(self, session_id: int, thread: ThreadRef) -> None: ...
+    async def save_mock_round(self, session_id: int, round_: MockRoundRecord) -> None: ...
+    async def set_mock_progress(self, session_id: int, *, round_index: int, stage: MockStage) -> bool: ...
+    async def finish_mock(self, session_id: int, status: MockStatus, at: datetime) -> None: ...
+
+    async def member_export(self, user: UserRef) -> dict[str, Any] | None: ...
+    async def forget_member(self, user: UserRef) -> bool: ...
+
+
+class Store(Protocol):
+    def transaction(self, workspace: WorkspaceRef) -> AbstractAsyncContextManager[WorkspaceTransaction]: ...
+
+    async def due_channels(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueChannel]: ...
+    async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueClosing]: ...
+    async def stale_posts(
+        self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int
+    ) -> Sequence[StalePost]: ...
+    async def purge_workspace(self, workspace: WorkspaceRef) -> bool: ...
+    async def prune_events(self, older_than: datetime) -> int: ...
+    async def close(self) -> None: ...
