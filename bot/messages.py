@@ -202,7 +202,8 @@ def wrap_up(question: Question | None, answers: Sequence[WrapUpAnswer], late_cou
         blocks.append(note(f"A follow-up to think about: {question.followups[0]}"))
     if late_count:
         blocks.append(note(f"{late_count} answer(s) arrived after the close and are not counted."))
-    return _doc(title, blocks, summary=f"{title}: {len(answers)} answers", tone=Tone.SUMMARY)
+    counted = f"{len(answers)} answer{'s' if len(answers) != 1 else ''}"
+    return _doc(title, blocks, summary=f"{title}: {counted}", tone=Tone.SUMMARY)
 
 
 # -- mock interviews -------------------------------------------------------------------------------

@@ -82,36 +82,50 @@ def post_effect(deps: Deps, channel: ChannelRecord, question: Question, post_id:
 
 
 async def question_due(deps: Deps, event: QuestionDue) -> list[Effect]:
+    effects, catch_up = await _handle_due(deps, event.channel, event.due_at)
+    if catch_up is None:
+        return effects
+    # Everything missed beyond the grace window was skipped; the first occurrence still worth posting
+    # is due now, so post it in this same tick rather than waiting for the next.
+    effects, _ = await _handle_due(deps, event.channel, catch_up)
+    return effects
+
+
+async def _handle_due(deps: Deps, channel_ref: ChannelRef, due_at: datetime) -> tuple[list[Effect], datetime | None]:
+    """Post (or skip) the occurrence due at ``due_at``; returns a catch-up instant that is due now, if any."""
     now = deps.clock.now()
-    async with deps.store.transaction(event.channel.workspace) as tx:
-        channel = await tx.channel(event.channel)
-        if channel is None or not channel.settings.enabled or channel.next_due_at != event.due_at:
-            return []  # changed or handled since the tick looked
+    async with deps.store.transaction(channel_ref.workspace) as tx:
+        channel = await tx.channel(channel_ref)
+        if channel is None or not channel.settings.enabled or channel.next_due_at != due_at:
+            return [], None  # changed or handled since the tick looked
         settings = channel.settings
-        due_date = local_date(event.due_at, settings.timezone)
-        following = next_due(settings.schedule, settings.timezone, event.due_at, past_local_date=due_date)
-        if not await tx.advance_channel(channel.id, event.due_at, following):
-            return []  # another process's tick won the race for this instant
-        lateness = now - event.due_at
-        if lateness > deps.config.grace:
-            await tx.claim_post(
-                channel=channel,
-                question_id="",
-                local_date=due_date,
-                due_at=event.due_at,
-                scheduled=True,
-                status=PostStatus.SKIPPED,
-                at=now,
-            )
-            log.warning(
-                "skipped the question due %s in channel %s: missed by %s, beyond the %s grace window",
-                event.due_at.isoformat(),
-                channel.ref.channel_id,
-                lateness,
-                deps.config.grace,
-            )
-            return []
-        return await _claim_and_post(deps, tx, channel, due_at=event.due_at, scheduled=True)
+        due_date = local_date(due_at, settings.timezone)
+        lateness = now - due_at
+        missed = lateness > deps.config.grace
+        # After a long outage, jump past every occurrence that is now beyond the grace window.
+        start = max(due_at, now - deps.config.grace) if missed else due_at
+        following = next_due(settings.schedule, settings.timezone, start, past_local_date=due_date)
+        if not await tx.advance_channel(channel.id, due_at, following):
+            return [], None  # another process's tick won the race for this instant
+        if not missed:
+            return await _claim_and_post(deps, tx, channel, due_at=due_at, scheduled=True), None
+        await tx.claim_post(
+            channel=channel,
+            question_id="",
+            local_date=due_date,
+            due_at=due_at,
+            scheduled=True,
+            status=PostStatus.SKIPPED,
+            at=now,
+        )
+        log.warning(
+            "skipped the question due %s in channel %s: missed by %s, beyond the %s grace window",
+            due_at.isoformat(),
+            channel.ref.channel_id,
+            lateness,
+            deps.config.grace,
+        )
+    return [], following if following is not None and following <= now else None
 
 
 async def post_now(deps: Deps, tx: WorkspaceTransaction, channel: ChannelRecord, *, as_today: bool) -> list[Effect]:

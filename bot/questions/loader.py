@@ -20,6 +20,11 @@ from bot.questions.catalog import Catalog, LoopStage, Pack, Question
 from bot.questions.schema import PackModel
 
 PathKey = tuple[str | int, ...]
+# Plain YAML only: maps, lists, text, numbers, booleans, null. Anything else (a python/object tag, say)
+# marks a forged or broken file.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")
+)
 MAX_PACK_BYTES = 2_000_000
 
 
@@ -78,6 +83,8 @@ class _Document:
 
     def convert(self, node: yaml.Node, path: PathKey, loader: yaml.SafeLoader) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_TAGS:
+            raise yaml.MarkedYAMLError(problem=f"the tag {node.tag!r} is not allowed", problem_mark=node.start_mark)
         if isinstance(node, yaml.MappingNode):
             loader.flatten_mapping(node)  # resolves `<<` merge keys
             mapping: dict[str, Any] = {}

@@ -56,11 +56,11 @@ class TickScheduler:
         )
         self._scheduler.start()
 
-    async def stop(self, timeout: float = 10.0) -> None:
+    async def stop(self, wait_seconds: float = 10.0) -> None:
         """Stop ticking and let a tick in progress finish, so the store is never closed under it."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self._running:
-            _, pending = await asyncio.wait(set(self._running), timeout=timeout)
+            _, pending = await asyncio.wait(set(self._running), timeout=wait_seconds)
             for task in pending:
                 task.cancel()

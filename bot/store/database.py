@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.config import normalise_database_url
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
@@ -34,7 +36,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
-    parsed = make_url(url)
+    parsed = make_url(
+        normalise_database_url(url if isinstance(url, str) else url.render_as_string(hide_password=False))
+    )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
