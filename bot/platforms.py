@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from bot.runtime import BotApp
 
 ENTRY_POINT_GROUP = "practice_bot.platforms"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +47,13 @@ class PlatformPlugin(Protocol):
 
 
 def discover() -> dict[str, PlatformPlugin]:
+    """Every installed platform adapter; one that fails to import is left out with a warning."""
     plugins: dict[str, PlatformPlugin] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
-        plugin = entry.load()
-        plugins[entry.name] = plugin
+        try:
+            plugins[entry.name] = entry.load()
+        except (ImportError, AttributeError) as error:
+            log.warning("platform adapter %s is unavailable: %s", entry.name, error)
     return plugins
 
 

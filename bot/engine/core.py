@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,9 +38,17 @@ from bot.events import (
 )
 from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef
 from bot.scheduling import next_due
-from bot.store.ports import MockStatus, PostStatus
+from bot.store.ports import MockStatus, OpenPost, PostStatus, StoredVote
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    message: MessageRef
+    author: UserRef
+    text: str
+    votes: tuple[StoredVote, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +212,22 @@ class Engine:
         closes_at = post.closes_at or self.deps.clock.now()
         content = messages.daily_question(question, self.deps.catalog.pack(question.pack), record.settings, closes_at)
         return CurrentQuestion(post.id, post.thread, content, is_open=post.status is PostStatus.POSTED)
+
+    async def open_threads(self, platform: Platform) -> Sequence[OpenPost]:
+        """Questions still taking answers on a platform, for reconciling what a lost connection missed."""
+        return await self.deps.store.open_posts(platform)
+
+    async def thread_answers(self, thread: ThreadRef) -> list[StoredAnswer]:
+        """The answers stored for a question thread with their votes, to compare with the platform's view."""
+        async with self.deps.store.transaction(thread.channel.workspace) as tx:
+            post = await tx.post_by_thread(thread)
+            if post is None:
+                return []
+            answers = await tx.answers_for_post(post.id)
+            return [
+                StoredAnswer(answer.message, answer.author, answer.text, tuple(await tx.votes_for_answer(answer.id)))
+                for answer in answers
+            ]
 
     async def open_mock_thread(self, user: UserRef) -> ThreadRef | None:
         async with self.deps.store.transaction(user.workspace) as tx:

@@ -132,6 +132,22 @@ class StalePost:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenPost:
+    """A question still taking answers, as reconciliation after a lost connection sees it."""
+
+    post_id: int
+    channel: ChannelRef
+    thread: ThreadRef
+    posted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVote:
+    voter: UserRef
+    emoji: str
+
+
+@dataclass(frozen=True, slots=True)
 class LeaderRow:
     member_id: int
     user: UserRef
@@ -213,6 +229,7 @@ class WorkspaceTransaction(Protocol):
         """Answers with their vote counts, oldest first."""
         ...
 
+    async def votes_for_answer(self, answer_id: int) -> Sequence[StoredVote]: ...
     async def add_vote(self, *, answer_id: int, voter_id: int, author_id: int, emoji: str, at: datetime) -> bool: ...
     async def remove_vote(self, *, answer_id: int, voter_id: int, emoji: str) -> bool: ...
 
@@ -267,6 +284,7 @@ class Store(Protocol):
     async def stale_posts(
         self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int
     ) -> Sequence[StalePost]: ...
+    async def open_posts(self, platform: Platform) -> Sequence[OpenPost]: ...
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool: ...
     async def prune_events(self, older_than: datetime) -> int: ...
     async def close(self) -> None: ...

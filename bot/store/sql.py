@@ -42,9 +42,11 @@ from bot.store.ports import (
     MockSessionRecord,
     MockStage,
     MockStatus,
+    OpenPost,
     PostRecord,
     PostStatus,
     StalePost,
+    StoredVote,
 )
 
 log = logging.getLogger(__name__)
@@ -418,6 +420,17 @@ class SqlTransaction:
     async def answers_for_post(self, post_id: int) -> Sequence[AnswerRecord]:
         statement = self._answers().where(Answer.post_id == post_id).order_by(Answer.created_at, Answer.id)
         return [self._answer_record(*row) for row in await self._session.execute(statement)]
+
+    async def votes_for_answer(self, answer_id: int) -> Sequence[StoredVote]:
+        statement = (
+            select(Member, Vote.emoji)
+            .join(Vote, Vote.voter_id == Member.id)
+            .where(self._mine(Vote), Vote.answer_id == answer_id)
+            .order_by(Vote.id)
+        )
+        return [
+            StoredVote(_user(member, self.workspace), emoji) for member, emoji in await self._session.execute(statement)
+        ]
 
     async def add_vote(self, *, answer_id: int, voter_id: int, author_id: int, emoji: str, at: datetime) -> bool:
         if voter_id == author_id:
@@ -855,6 +868,23 @@ class SqlStore:
                 StalePost(ChannelRef(platform, workspace_id, channel_id), post_id)
                 for post_id, channel_id, workspace_id in rows
             ]
+
+    async def open_posts(self, platform: Platform) -> Sequence[OpenPost]:
+        statement = (
+            select(Post, Channel.external_id, Workspace.external_id)
+            .join(Channel, Channel.id == Post.channel_id)
+            .join(Workspace, Workspace.id == Post.workspace_id)
+            .where(Post.platform == platform.value, Post.status == PostStatus.POSTED.value)
+            .order_by(Post.posted_at)
+        )
+        async with self._sessions() as session:
+            rows = await session.execute(statement)
+            result = []
+            for post, channel_id, workspace_id in rows:
+                record = _post_record(post, channel_id, WorkspaceRef(platform, workspace_id))
+                if record.thread is not None and record.posted_at is not None:
+                    result.append(OpenPost(post.id, record.channel, record.thread, record.posted_at))
+            return result
 
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool:
         async with self._sessions() as session, session.begin():

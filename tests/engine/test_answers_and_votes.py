@@ -212,3 +212,18 @@ async def test_late_answers_are_scored_but_not_counted(harness: Harness) -> None
     assert "scored for practice but not counted" in plain_text(reply.content)
     await harness.command("leaderboard", "all")
     assert "No scored answers yet" in plain_text(harness.outbox.of(SendEphemeral)[-1].content)
+
+
+async def test_open_threads_and_stored_answers_for_reconciliation(harness: Harness) -> None:
+    await open_rollout_question(harness)
+    posted = await harness.post_answer(ALICE, ROLLOUT_STRONG)
+    await harness.react(BOB, posted, "fire")
+    open_threads = await harness.engine.open_threads(CHANNEL.platform)
+    thread = await harness.current_thread()
+    assert thread in [item.thread for item in open_threads]
+    (stored,) = await harness.engine.thread_answers(thread)
+    assert stored.message.message_id == posted.message.message_id and stored.author == ALICE
+    assert [(vote.voter, vote.emoji) for vote in stored.votes] == [(BOB, "fire")]
+    harness.clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
+    await harness.tick()  # everything closes
+    assert thread not in [item.thread for item in await harness.engine.open_threads(CHANNEL.platform)]
