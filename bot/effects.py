@@ -7,6 +7,7 @@ must remember (a question's message and thread, a feedback message it may later 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.documents import Document
 from bot.refs import ChannelRef, MessageRef, ThreadRef, UserRef
@@ -20,6 +21,8 @@ class PostQuestion:
     content: Document
     thread_name: str
     post_id: int
+    # How long the question stays open once posted; the engine uses it when the receipt comes back.
+    closes_after: timedelta
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

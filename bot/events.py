@@ -102,15 +102,6 @@ class WorkspaceRemoved:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class QuestionDue:
-    """Raised by the scheduler tick for a channel whose next due instant has passed."""
-
-    at: datetime
-    channel: ChannelRef
-    due_at: datetime
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class QuestionClosing:
     """Raised by the scheduler tick for a posted question whose answer window has ended."""
 
@@ -138,7 +129,6 @@ Event = (
     | CommandInvoked
     | HomeOpened
     | WorkspaceRemoved
-    | QuestionDue
     | QuestionClosing
     | PostRetry
 )

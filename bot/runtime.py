@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.clock import Clock, SystemClock
@@ -29,11 +29,20 @@ class BotApp:
     store: SqlStore
     engine: Engine
     clock: Clock
+    dispatchers: list[Dispatcher] = field(default_factory=list)
 
     def dispatcher(self, outbox: Outbox) -> Dispatcher:
-        return Dispatcher(self.engine, outbox)
+        """A dispatcher for an adapter's outbox; ``close`` flushes it before the store closes."""
+        dispatcher = Dispatcher(self.engine, outbox)
+        self.dispatchers.append(dispatcher)
+        return dispatcher
 
     async def close(self) -> None:
+        for dispatcher in self.dispatchers:
+            try:
+                await dispatcher.close()
+            except Exception:
+                log.exception("flushing a dispatcher at shutdown failed")
         await self.store.close()
 
 

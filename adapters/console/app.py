@@ -31,7 +31,6 @@ from adapters.console.translate import (
     reaction_event,
 )
 from bot.channel_settings import default_settings
-from bot.engine import Dispatcher
 from bot.events import QuestionClosing
 from bot.platforms import RunOptions
 from bot.refs import Platform, ThreadRef, UserRef
@@ -99,7 +98,7 @@ class ConsoleSession:
         self.write = write
         self.screen = Screen()
         self.outbox = ConsoleOutbox(write, self.screen, app.settings.data_dir / "exports")
-        self.dispatcher = Dispatcher(app.engine, self.outbox)
+        self.dispatcher = app.dispatcher(self.outbox)
         self.state = ConsoleState(member(app.settings.console_user))
 
     def prompt(self) -> str:

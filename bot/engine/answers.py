@@ -33,11 +33,6 @@ def _private(post: PostRecord, thread: ThreadRef, user: UserRef, content: Docume
     return SendEphemeral(channel=post.channel, user=user, content=content, thread=thread)
 
 
-async def _feedback_visibility(tx: WorkspaceTransaction, post: PostRecord) -> FeedbackVisibility:
-    channel = await tx.channel(post.channel)
-    return channel.settings.feedback if channel else FeedbackVisibility.THREAD
-
-
 def _deliver_feedback(
     *,
     visibility: FeedbackVisibility,
@@ -95,7 +90,7 @@ async def _store_new_answer(
         return []  # this message is already stored (delivered again under another event id)
     content = messages.answer_feedback(card, author=author, late=late, edited=edited)
     return _deliver_feedback(
-        visibility=await _feedback_visibility(tx, post),
+        visibility=post.settings.feedback,
         post=post,
         thread=thread,
         message=message,
@@ -147,7 +142,7 @@ async def answer_edited(deps: Deps, tx: WorkspaceTransaction, post: PostRecord, 
     await tx.update_answer(existing.id, text=text, score=card.score, results=results_to_json(card), at=deps.clock.now())
     content = messages.answer_feedback(card, author=event.author, late=existing.late, edited=True)
     return _deliver_feedback(
-        visibility=await _feedback_visibility(tx, post),
+        visibility=post.settings.feedback,
         post=post,
         thread=thread,
         message=event.message,

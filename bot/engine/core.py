@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot import messages
 from bot.channel_settings import ChannelSettings
@@ -31,14 +31,13 @@ from bot.events import (
     MockRequested,
     PostRetry,
     QuestionClosing,
-    QuestionDue,
     ReactionAdded,
     ReactionRemoved,
     WorkspaceRemoved,
 )
-from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef
+from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef, WorkspaceRef
 from bot.scheduling import next_due
-from bot.store.ports import MockStatus, OpenPost, PostStatus, StoredVote
+from bot.store.ports import MockStatus, OpenPost, PostedReceipt, PostStatus, StaleReferenceError, StoredVote
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +58,21 @@ class CurrentQuestion:
     is_open: bool
 
 
-DEFAULT_WINDOW = timedelta(hours=24)
-
-
 class Engine:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self._last_prune: datetime | None = None
 
     async def handle(self, event: Event) -> list[Effect]:
+        try:
+            return await self._handle(event)
+        except StaleReferenceError as error:
+            # Another process deleted a row this process had cached (a forgotten member, a purged
+            # workspace). The store has dropped its caches; one more attempt starts from the database.
+            log.info("retrying %s after a stale reference: %s", type(event).__name__, error)
+            return await self._handle(event)
+
+    async def _handle(self, event: Event) -> list[Effect]:
         match event:
             case AnswerPosted():
                 return await self._answer_posted(event)
@@ -89,8 +94,6 @@ class Engine:
                 purged = await self.deps.store.purge_workspace(event.workspace)
                 log.info("workspace %s removed the bot; data purged: %s", event.workspace.workspace_id, purged)
                 return []
-            case QuestionDue():
-                return await daily.question_due(self.deps, event)
             case QuestionClosing():
                 return await daily.question_closing(self.deps, event)
             case PostRetry():
@@ -126,19 +129,9 @@ class Engine:
 
     async def record(self, effect: Effect, receipt: Receipt) -> None:
         """Remember what the platform created for an effect (a question's thread, a feedback message)."""
-        now = self.deps.clock.now()
         match effect, receipt:
             case PostQuestion(), ThreadReceipt():
-                async with self.deps.store.transaction(effect.channel.workspace) as tx:
-                    channel = await tx.channel(effect.channel)
-                    window = channel.settings.answer_window if channel else DEFAULT_WINDOW
-                    await tx.mark_posted(
-                        effect.post_id,
-                        message=receipt.message,
-                        thread=receipt.thread,
-                        posted_at=now,
-                        closes_at=now + window,
-                    )
+                await self.record_posted([(effect, receipt)])
             case StartMockThread(), ThreadReceipt():
                 async with self.deps.store.transaction(effect.channel.workspace) as tx:
                     await tx.set_mock_thread(effect.session_id, receipt.thread)
@@ -147,6 +140,29 @@ class Engine:
                     await tx.set_feedback_message(effect.feedback_for_answer, receipt)
             case _:
                 pass
+
+    async def record_feedback(self, items: Sequence[tuple[int, MessageRef]]) -> None:
+        """Remember many feedback messages at once: (answer id, the feedback message)."""
+        by_workspace: dict[WorkspaceRef, list[tuple[int, MessageRef]]] = {}
+        for answer_id, feedback in items:
+            by_workspace.setdefault(feedback.channel.workspace, []).append((answer_id, feedback))
+        for workspace, batch in by_workspace.items():
+            async with self.deps.store.transaction(workspace) as tx:
+                await tx.set_feedback_messages(batch)
+
+    async def record_posted(self, posted: Sequence[tuple[PostQuestion, ThreadReceipt]]) -> None:
+        """Record many posted questions at once (a tick posts many)."""
+        now = self.deps.clock.now()
+        await self.deps.store.mark_posted_many(
+            [
+                PostedReceipt(effect.post_id, receipt.message, receipt.thread, now, now + effect.closes_after)
+                for effect, receipt in posted
+            ]
+        )
+
+    async def claim_due_posts(self, platform: Platform) -> list[PostQuestion]:
+        """The questions due now on a platform, claimed in bulk; the tick delivers them."""
+        return await daily.claim_due_posts(self.deps, platform)
 
     async def delivery_failed(self, effect: Effect, reason: str, *, retryable: bool) -> None:
         """The platform refused an effect. A refused question is retried inside the grace window."""
@@ -171,14 +187,11 @@ class Engine:
     # -- time --------------------------------------------------------------------------------------
 
     async def due_events(self, platform: Platform) -> list[Event]:
-        """What the scheduler tick must handle now: due questions, closings and retries of refused posts."""
+        """What else the tick must handle now: closings, and retries of posts the platform refused."""
         deps = self.deps
         now = deps.clock.now()
         batch = deps.config.tick_batch
-        due: list[Event] = [
-            QuestionDue(at=now, channel=item.channel.ref, due_at=item.due_at)
-            for item in await deps.store.due_channels(platform, now, batch)
-        ]
+        due: list[Event] = []
         due += [
             QuestionClosing(at=now, channel=item.channel, post_id=item.post_id)
             for item in await deps.store.due_closings(platform, now, batch)

@@ -12,11 +12,11 @@ from bot import messages
 from bot.effects import Effect, PostQuestion, PostSummary
 from bot.engine.deps import Deps
 from bot.engine.scoring import results_from_json
-from bot.events import QuestionClosing, QuestionDue
+from bot.events import QuestionClosing
 from bot.questions import Question
-from bot.refs import ChannelRef
+from bot.refs import ChannelRef, Platform
 from bot.scheduling import local_date, next_due
-from bot.store.ports import ChannelRecord, PostStatus, WorkspaceTransaction
+from bot.store.ports import ChannelRecord, PostClaim, PostStatus, WorkspaceTransaction
 
 log = logging.getLogger(__name__)
 
@@ -78,54 +78,75 @@ def post_effect(deps: Deps, channel: ChannelRecord, question: Question, post_id:
         content=messages.daily_question(question, pack, settings, closes_at),
         thread_name=messages.thread_name(question, local_date(deps.clock.now(), settings.timezone)),
         post_id=post_id,
+        closes_after=settings.answer_window,
     )
 
 
-async def question_due(deps: Deps, event: QuestionDue) -> list[Effect]:
-    effects, catch_up = await _handle_due(deps, event.channel, event.due_at)
-    if catch_up is None:
-        return effects
-    # Everything missed beyond the grace window was skipped; the first occurrence still worth posting
-    # is due now, so post it in this same tick rather than waiting for the next.
-    effects, _ = await _handle_due(deps, event.channel, catch_up)
-    return effects
+async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
+    """Find every channel whose question is due and claim its post, in bulk; return what to post.
 
-
-async def _handle_due(deps: Deps, channel_ref: ChannelRef, due_at: datetime) -> tuple[list[Effect], datetime | None]:
-    """Post (or skip) the occurrence due at ``due_at``; returns a catch-up instant that is due now, if any."""
+    Each claim is an insert guarded by the one-post-per-channel-per-local-date constraint, so ticks
+    in several processes can run this at once and every question is still posted exactly once.
+    Occurrences missed by more than the grace window are recorded as skipped; when skipping reveals
+    an occurrence that is due now (the bot was down for days), a second pass posts it.
+    """
     now = deps.clock.now()
-    async with deps.store.transaction(channel_ref.workspace) as tx:
-        channel = await tx.channel(channel_ref)
-        if channel is None or not channel.settings.enabled or channel.next_due_at != due_at:
-            return [], None  # changed or handled since the tick looked
-        settings = channel.settings
-        due_date = local_date(due_at, settings.timezone)
-        lateness = now - due_at
-        missed = lateness > deps.config.grace
-        # After a long outage, jump past every occurrence that is now beyond the grace window.
-        start = max(due_at, now - deps.config.grace) if missed else due_at
-        following = next_due(settings.schedule, settings.timezone, start, past_local_date=due_date)
-        if not await tx.advance_channel(channel.id, due_at, following):
-            return [], None  # another process's tick won the race for this instant
-        if not missed:
-            return await _claim_and_post(deps, tx, channel, due_at=due_at, scheduled=True), None
-        await tx.claim_post(
-            channel=channel,
-            question_id="",
-            local_date=due_date,
-            due_at=due_at,
-            scheduled=True,
-            status=PostStatus.SKIPPED,
-            at=now,
-        )
-        log.warning(
-            "skipped the question due %s in channel %s: missed by %s, beyond the %s grace window",
-            due_at.isoformat(),
-            channel.ref.channel_id,
-            lateness,
-            deps.config.grace,
-        )
-    return [], following if following is not None and following <= now else None
+    grace = deps.config.grace
+    effects: list[PostQuestion] = []
+    for _ in range(2):
+        due = await deps.store.due_channels(platform, now, deps.config.tick_batch)
+        if not due:
+            break
+        asked = await deps.store.asked_questions([item.channel.id for item in due if now - item.due_at <= grace])
+        pools: dict[tuple[str, ...], Sequence[Question]] = {}
+        chosen: dict[int, Question] = {}
+        claims: list[PostClaim] = []
+        empty: list[str] = []
+        catch_up = False
+        for item in due:
+            settings = item.channel.settings
+            due_date = local_date(item.due_at, settings.timezone)
+            missed = now - item.due_at > grace
+            start = max(item.due_at, now - grace) if missed else item.due_at
+            following = next_due(settings.schedule, settings.timezone, start, past_local_date=due_date)
+            question = None
+            if not missed:
+                pool = pools.setdefault(settings.packs, deps.catalog.questions_in(settings.packs))
+                history = asked.get(item.channel.id, [])
+                question = choose_question(pool, history, f"{item.channel.ref.channel_id}:{len(history)}")
+            if question is None:
+                if not missed:
+                    empty.append(item.channel.ref.channel_id)
+                catch_up = catch_up or (missed and following is not None and following <= now)
+                claims.append(PostClaim(item, "", due_date, PostStatus.SKIPPED, following))
+                continue
+            chosen[item.channel.id] = question
+            claims.append(PostClaim(item, question.id, due_date, PostStatus.CLAIMED, following))
+        won = await deps.store.claim_posts(claims, now)
+        missed_claims = [
+            claimed.claim
+            for claimed in won
+            if claimed.claim.status is PostStatus.SKIPPED and now - claimed.claim.due.due_at > grace
+        ]
+        if missed_claims:
+            log.warning(
+                "skipped %d question(s) missed by more than the %s grace window while the bot was down, e.g. %s",
+                len(missed_claims),
+                grace,
+                ", ".join(f"{c.due.channel.ref.channel_id} due {c.due.due_at.isoformat()}" for c in missed_claims[:3]),
+            )
+        if empty:
+            log.warning(
+                "skipped %d question(s): their packs have no questions, e.g. %s", len(empty), ", ".join(empty[:3])
+            )
+        effects += [
+            post_effect(deps, claimed.claim.due.channel, chosen[claimed.claim.due.channel.id], claimed.post_id)
+            for claimed in won
+            if claimed.claim.status is PostStatus.CLAIMED
+        ]
+        if not catch_up:
+            break
+    return effects
 
 
 async def post_now(deps: Deps, tx: WorkspaceTransaction, channel: ChannelRecord, *, as_today: bool) -> list[Effect]:

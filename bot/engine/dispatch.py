@@ -12,8 +12,9 @@ import logging
 from collections.abc import Hashable
 from typing import Protocol
 
-from bot.effects import Effect, Receipt
+from bot.effects import Effect, PostQuestion, Receipt, ReplyInThread, ThreadReceipt
 from bot.engine.core import Engine
+from bot.engine.receipts import FeedbackReceipts
 from bot.events import (
     AnswerDeleted,
     AnswerEdited,
@@ -24,9 +25,13 @@ from bot.events import (
     ReactionAdded,
     ReactionRemoved,
 )
-from bot.refs import Platform
+from bot.refs import MessageRef, Platform
 
 log = logging.getLogger(__name__)
+
+# Questions for different channels are posted concurrently, this many at a time; adapters still
+# pace each channel under the platform's rate limits.
+POST_CONCURRENCY = 16
 
 
 class DeliveryError(Exception):
@@ -62,6 +67,7 @@ class Dispatcher:
         self.outbox = outbox
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._waiting: dict[Hashable, int] = {}
+        self.receipts = FeedbackReceipts(engine)
 
     async def process(self, event: Event) -> list[Effect]:
         """Handle one event and deliver its effects. Engine errors propagate; delivery errors are recorded."""
@@ -70,6 +76,8 @@ class Dispatcher:
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
+                if isinstance(event, AnswerEdited | AnswerDeleted) and self.receipts.waiting_for(event.message):
+                    await self.receipts.flush()
                 effects = await self.engine.handle(event)
                 for effect in effects:
                     await self._deliver(effect, event)
@@ -95,7 +103,14 @@ class Dispatcher:
             log.exception("delivering %s failed", type(effect).__name__)
             await self.engine.delivery_failed(effect, f"{type(error).__name__}: {error}", retryable=True)
             return
-        if receipt is not None:
+        if (
+            isinstance(effect, ReplyInThread)
+            and isinstance(receipt, MessageRef)
+            and effect.feedback_for_answer is not None
+            and effect.reply_to is not None
+        ):
+            await self.receipts.add(effect.reply_to, effect.feedback_for_answer, receipt)
+        elif receipt is not None:
             await self.engine.record(effect, receipt)
 
     async def process_safely(self, event: Event) -> list[Effect]:
@@ -106,9 +121,37 @@ class Dispatcher:
             log.exception("handling %s failed", type(event).__name__)
             return []
 
+    async def close(self) -> None:
+        """Write what is still waiting (feedback receipts). Call it before the store closes."""
+        await self.receipts.close()
+
     async def tick(self, platform: Platform) -> int:
-        """Find due work and process it; returns how many events were handled."""
+        """Post every due question, then close what is due; returns how many items were handled."""
+        posts = await self.engine.claim_due_posts(platform)
+        await self._post_all(posts)
         events = await self.engine.due_events(platform)
         for event in events:
             await self.process_safely(event)
-        return len(events)
+        return len(posts) + len(events)
+
+    async def _post_all(self, posts: list[PostQuestion]) -> None:
+        """Deliver claimed questions concurrently (different channels) and record receipts in bulk."""
+        gate = asyncio.Semaphore(POST_CONCURRENCY)
+        posted: list[tuple[PostQuestion, ThreadReceipt]] = []
+
+        async def post(effect: PostQuestion) -> None:
+            async with gate:
+                try:
+                    receipt = await self.outbox.deliver(effect, cause=None)
+                except DeliveryError as error:
+                    await self.engine.delivery_failed(effect, str(error), retryable=error.retryable)
+                    return
+                except Exception as error:  # an adapter bug must not lose the other channels' posts
+                    log.exception("posting a question failed")
+                    await self.engine.delivery_failed(effect, f"{type(error).__name__}: {error}", retryable=True)
+                    return
+            if isinstance(receipt, ThreadReceipt):
+                posted.append((effect, receipt))
+
+        await asyncio.gather(*(post(effect) for effect in posts))
+        await self.engine.record_posted(posted)

@@ -13,15 +13,11 @@ async def _vote_target(tx: WorkspaceTransaction, event: ReactionAdded | Reaction
     """(answer id, author member id, canonical emoji) when the reaction is a vote, else ``None``."""
     if event.user.is_bot:
         return None
-    answer = await tx.answer_by_message(event.message)
-    if answer is None:
-        return None
-    post = await tx.post(answer.post_id)
-    channel = None if post is None else await tx.channel(post.channel)
+    target = await tx.vote_target(event.message)
     name = emoji.canonical(event.emoji)
-    if channel is None or name not in channel.settings.vote_emojis:
+    if target is None or name not in target.vote_emojis:
         return None
-    return answer.id, answer.member_id, name
+    return target.answer_id, target.author_id, name
 
 
 async def reaction_added(deps: Deps, event: ReactionAdded) -> list[Effect]:

@@ -147,11 +147,13 @@ def local_date(instant: datetime, timezone: str) -> date:
     return instant.astimezone(ZoneInfo(timezone)).date()
 
 
+@lru_cache(maxsize=65_536)
 def next_due(schedule: str, timezone: str, after: datetime, *, past_local_date: date | None = None) -> datetime | None:
     """The first instant at or after ``after`` when the schedule fires, as UTC.
 
     ``past_local_date`` skips any firing whose local date is on or before it: on the night clocks go
     back a wall-clock time can happen twice, and a channel must still get one post that day.
+    Cached: a tick asks the same question for every channel that shares a schedule and a due instant.
     """
     trigger = _trigger(schedule, timezone)
     if past_local_date is not None:

@@ -50,11 +50,19 @@ class ChannelRecord:
     next_due_at: datetime | None
 
 
+class StaleReferenceError(RuntimeError):
+    """A cached reference (a member or workspace id) no longer exists: another process deleted it.
+
+    The store has dropped its caches when it raises this; running the use case again succeeds.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class PostRecord:
     id: int
     channel_id: int
     channel: ChannelRef
+    settings: ChannelSettings
     question_id: str
     local_date: date
     scheduled: bool
@@ -115,6 +123,41 @@ class MockSessionRecord:
 class DueChannel:
     channel: ChannelRecord
     due_at: datetime
+    # The store's own key for the channel's workspace, handed back in a PostClaim.
+    workspace_key: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostClaim:
+    """One scheduled post a tick wants: claimed only if no post holds that channel's local date yet."""
+
+    due: DueChannel
+    question_id: str
+    local_date: date
+    status: PostStatus
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedPost:
+    post_id: int
+    claim: PostClaim
+
+
+@dataclass(frozen=True, slots=True)
+class PostedReceipt:
+    post_id: int
+    message: MessageRef
+    thread: ThreadRef
+    posted_at: datetime
+    closes_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteTarget:
+    answer_id: int
+    author_id: int
+    vote_emojis: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,10 +263,15 @@ class WorkspaceTransaction(Protocol):
         at: datetime,
     ) -> int | None: ...
     async def answer_by_message(self, message: MessageRef) -> AnswerRecord | None: ...
+    async def vote_target(self, message: MessageRef) -> VoteTarget | None:
+        """The answer a reaction is on, its author and the channel's vote emoji, in one lookup."""
+        ...
+
     async def update_answer(
         self, answer_id: int, *, text: str, score: int, results: list[dict[str, Any]], at: datetime
     ) -> None: ...
     async def set_feedback_message(self, answer_id: int, feedback: MessageRef) -> None: ...
+    async def set_feedback_messages(self, items: Sequence[tuple[int, MessageRef]]) -> None: ...
     async def delete_answer(self, answer_id: int) -> None: ...
     async def answers_for_post(self, post_id: int) -> Sequence[AnswerRecord]:
         """Answers with their vote counts, oldest first."""
@@ -280,6 +328,19 @@ class Store(Protocol):
     def transaction(self, workspace: WorkspaceRef) -> AbstractAsyncContextManager[WorkspaceTransaction]: ...
 
     async def due_channels(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueChannel]: ...
+    async def asked_questions(self, channel_ids: Sequence[int]) -> dict[int, list[str]]:
+        """For each channel, the question ids it has posted, oldest first."""
+        ...
+
+    async def claim_posts(self, claims: Sequence[PostClaim], at: datetime) -> Sequence[ClaimedPost]:
+        """Insert the posts and advance each channel's next due instant, in one transaction.
+
+        Returns the claims that won: a post already holding a channel's local date (another process's
+        tick) makes that claim lose, and its channel's instant is only moved if it is still the one seen.
+        """
+        ...
+
+    async def mark_posted_many(self, receipts: Sequence[PostedReceipt]) -> None: ...
     async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueClosing]: ...
     async def stale_posts(
         self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int

@@ -1,4 +1,7 @@
-"""The store on SQLAlchemy's asyncio engine: SQLite (aiosqlite) or PostgreSQL (asyncpg).
+"""The store on SQLAlchemy Core over asyncio: SQLite (aiosqlite) or PostgreSQL (asyncpg).
+
+Core statements on an ``AsyncConnection`` rather than ORM sessions: every use case is a handful of
+small statements, and the ORM's unit of work and identity map would cost more than the statements.
 
 Inserts that a uniqueness rule may refuse use ``INSERT ... ON CONFLICT DO NOTHING``, which both
 databases support and which stays correct when two processes race: the loser simply gets no row
@@ -9,32 +12,25 @@ who won.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, Table, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.channel_settings import ChannelSettings, FeedbackVisibility
 from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef, WorkspaceRef
-from bot.store.models import (
-    Answer,
-    Channel,
-    Member,
-    MockRound,
-    MockSession,
-    Post,
-    ProcessedEvent,
-    Vote,
-    Workspace,
-)
+from bot.store.models import Answer, Channel, Member, MockRound, MockSession, Post, ProcessedEvent, Vote, Workspace
 from bot.store.ports import (
     AnswerRecord,
     ChannelRecord,
+    ClaimedPost,
     DueChannel,
     DueClosing,
     LeaderRow,
@@ -43,13 +39,31 @@ from bot.store.ports import (
     MockStage,
     MockStatus,
     OpenPost,
+    PostClaim,
+    PostedReceipt,
     PostRecord,
     PostStatus,
     StalePost,
+    StaleReferenceError,
     StoredVote,
+    VoteTarget,
 )
 
 log = logging.getLogger(__name__)
+
+CHANNELS = cast(Table, Channel.__table__)
+POSTS = cast(Table, Post.__table__)
+ANSWERS = cast(Table, Answer.__table__)
+MEMBERS = cast(Table, Member.__table__)
+VOTES = cast(Table, Vote.__table__)
+SESSIONS = cast(Table, MockSession.__table__)
+ROUNDS = cast(Table, MockRound.__table__)
+EVENTS = cast(Table, ProcessedEvent.__table__)
+WORKSPACES = cast(Table, Workspace.__table__)
+# Rows a multi-row INSERT carries at once: well inside SQLite's bound-variable limit.
+CHUNK = 400
+MEMBER_CACHE_SIZE = 100_000
+_LIVE_POST = (PostStatus.POSTED.value, PostStatus.CLOSING.value, PostStatus.CLOSED.value)
 
 
 class _Inserts:
@@ -58,11 +72,71 @@ class _Inserts:
     def __init__(self, dialect: str) -> None:
         self._module: Any = sqlite if dialect == "sqlite" else postgresql
 
-    def ignore_conflicts(self, model: Any, **values: Any) -> Any:
-        return self._module.insert(model).values(**values).on_conflict_do_nothing()
+    def ignore_conflicts(self, table: Any, values: Any) -> Any:
+        return self._module.insert(table).values(values).on_conflict_do_nothing()
 
 
-def _settings(row: Channel) -> ChannelSettings:
+def _bound(*names: str) -> dict[str, Any]:
+    return {name: bindparam(name) for name in names}
+
+
+class _HotStatements:
+    """The statements every answer and vote runs, built once: building an expression costs more CPU
+    than SQLite takes to run it, and a prebuilt statement also skips recomputing its cache key."""
+
+    def __init__(self, inserts: _Inserts) -> None:
+        self.claim_event = inserts.ignore_conflicts(
+            EVENTS, _bound("workspace_id", "event_key", "processed_at")
+        ).returning(EVENTS.c.event_key)
+        self.post_by_thread = (
+            select(*_POST_COLUMNS)
+            .select_from(POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id))
+            .where(
+                POSTS.c.workspace_id == bindparam("ws"),
+                POSTS.c.thread_channel_id == bindparam("thread_channel"),
+                POSTS.c.thread_id == bindparam("thread"),
+            )
+        )
+        self.add_answer = inserts.ignore_conflicts(
+            ANSWERS,
+            _bound(
+                "workspace_id",
+                "post_id",
+                "member_id",
+                "message_channel_id",
+                "message_id",
+                "text",
+                "score",
+                "results",
+                "late",
+                "created_at",
+                "updated_at",
+            ),
+        ).returning(ANSWERS.c.id)
+        self.vote_target = (
+            select(ANSWERS.c.id, ANSWERS.c.member_id, CHANNELS.c.vote_emojis)
+            .select_from(
+                ANSWERS.join(POSTS, POSTS.c.id == ANSWERS.c.post_id).join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id)
+            )
+            .where(
+                ANSWERS.c.workspace_id == bindparam("ws"),
+                ANSWERS.c.message_channel_id == bindparam("channel"),
+                ANSWERS.c.message_id == bindparam("message"),
+            )
+        )
+        self.add_vote = inserts.ignore_conflicts(
+            VOTES, _bound("workspace_id", "answer_id", "voter_id", "author_id", "emoji", "created_at")
+        ).returning(VOTES.c.id)
+        self.set_feedback = (
+            update(ANSWERS)
+            .where(ANSWERS.c.workspace_id == bindparam("ws"), ANSWERS.c.id == bindparam("answer"))
+            .values(
+                feedback_channel_id=bindparam("feedback_channel"), feedback_message_id=bindparam("feedback_message")
+            )
+        )
+
+
+def _settings(row: Any) -> ChannelSettings:
     return ChannelSettings(
         schedule=row.schedule,
         timezone=row.timezone,
@@ -74,23 +148,43 @@ def _settings(row: Channel) -> ChannelSettings:
     )
 
 
-def _channel_record(row: Channel, workspace: WorkspaceRef) -> ChannelRecord:
-    ref = ChannelRef(workspace.platform, workspace.workspace_id, row.external_id)
-    return ChannelRecord(row.id, ref, _settings(row), row.next_due_at)
+# Columns of a post together with its channel's identity and settings, for PostRecord.
+_POST_COLUMNS = (
+    Post.id,
+    Post.channel_id,
+    Post.question_id,
+    Post.local_date,
+    Post.daily_slot,
+    Post.status,
+    Post.due_at,
+    Post.message_id,
+    Post.thread_channel_id,
+    Post.thread_id,
+    Post.posted_at,
+    Post.closes_at,
+    Channel.external_id.label("channel_external_id"),
+    Channel.schedule,
+    Channel.timezone,
+    Channel.packs,
+    Channel.answer_window_minutes,
+    Channel.vote_emojis,
+    Channel.feedback_visibility,
+    Channel.enabled,
+)
 
 
-def _post_record(row: Post, channel_external_id: str, workspace: WorkspaceRef) -> PostRecord:
-    channel = ChannelRef(workspace.platform, workspace.workspace_id, channel_external_id)
+def _post_record(row: Any, workspace: WorkspaceRef) -> PostRecord:
+    channel = ChannelRef(workspace.platform, workspace.workspace_id, row.channel_external_id)
     message = thread = None
     if row.message_id is not None:
         message = MessageRef(channel, row.message_id)
     if row.thread_id is not None and row.thread_channel_id is not None:
-        thread_channel = ChannelRef(workspace.platform, workspace.workspace_id, row.thread_channel_id)
-        thread = ThreadRef(thread_channel, row.thread_id)
+        thread = ThreadRef(ChannelRef(workspace.platform, workspace.workspace_id, row.thread_channel_id), row.thread_id)
     return PostRecord(
         id=row.id,
         channel_id=row.channel_id,
         channel=channel,
+        settings=_settings(row),
         question_id=row.question_id,
         local_date=row.local_date,
         scheduled=row.daily_slot is not None,
@@ -103,83 +197,132 @@ def _post_record(row: Post, channel_external_id: str, workspace: WorkspaceRef) -
     )
 
 
-def _user(member: Member, workspace: WorkspaceRef) -> UserRef:
-    return UserRef(workspace.platform, workspace.workspace_id, member.external_id, member.display_name)
+def _channel_record(row: Any, workspace: WorkspaceRef) -> ChannelRecord:
+    ref = ChannelRef(workspace.platform, workspace.workspace_id, row.external_id)
+    return ChannelRecord(row.id, ref, _settings(row), row.next_due_at)
+
+
+class _MemberCache:
+    """Member ids by (workspace key, platform user id): they never change while the member exists."""
+
+    def __init__(self, size: int) -> None:
+        self._entries: OrderedDict[tuple[int, str], tuple[int, str | None]] = OrderedDict()
+        self._size = size
+
+    def get(self, workspace_key: int, user_id: str) -> tuple[int, str | None] | None:
+        entry = self._entries.get((workspace_key, user_id))
+        if entry is not None:
+            self._entries.move_to_end((workspace_key, user_id))
+        return entry
+
+    def put(self, workspace_key: int, user_id: str, member_id: int, name: str | None) -> None:
+        self._entries[(workspace_key, user_id)] = (member_id, name)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def drop(self, workspace_key: int, user_id: str | None = None) -> None:
+        if user_id is not None:
+            self._entries.pop((workspace_key, user_id), None)
+            return
+        for key in [key for key in self._entries if key[0] == workspace_key]:
+            del self._entries[key]
+
+
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What every transaction of one store uses: dialect-specific inserts, caches, prebuilt statements."""
+
+    inserts: _Inserts
+    members: _MemberCache
+    hot: _HotStatements
 
 
 class SqlTransaction:
     """One unit of work bound to one workspace: every statement filters on ``workspace_id``."""
 
-    def __init__(self, session: AsyncSession, workspace_id: int, workspace: WorkspaceRef, inserts: _Inserts) -> None:
-        self._session = session
-        self._workspace_id = workspace_id
+    def __init__(self, connection: AsyncConnection, *, key: int, workspace: WorkspaceRef, shared: _Shared) -> None:
+        self._db = connection
+        self._key = key
         self.workspace = workspace
-        self._inserts = inserts
+        self._inserts = shared.inserts
+        self._members = shared.members
+        self._hot = shared.hot
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def _mine(self, model: Any) -> ColumnElement[bool]:
-        column: ColumnElement[bool] = model.workspace_id == self._workspace_id
-        return column
+    def _mine(self, table: Any) -> ColumnElement[bool]:
+        condition: ColumnElement[bool] = table.c.workspace_id == self._key
+        return condition
 
     def _check(self, ref: ChannelRef | UserRef | ThreadRef | MessageRef) -> None:
         workspace = ref.channel.workspace if isinstance(ref, ThreadRef | MessageRef) else ref.workspace
         if workspace != self.workspace:
             raise ValueError(f"{ref!r} is outside this transaction's workspace")
 
-    async def _insert_returning_id(self, model: Any, **values: Any) -> int | None:
-        statement = self._inserts.ignore_conflicts(model, workspace_id=self._workspace_id, **values)
-        result = await self._session.execute(statement.returning(model.id))
-        return result.scalar_one_or_none()
+    def _channel_ref(self, channel_id: str) -> ChannelRef:
+        return ChannelRef(self.workspace.platform, self.workspace.workspace_id, channel_id)
+
+    def _user(self, external_id: str, display_name: str | None) -> UserRef:
+        return UserRef(self.workspace.platform, self.workspace.workspace_id, external_id, display_name)
+
+    async def _insert_returning_id(self, table: Any, **values: Any) -> int | None:
+        statement = self._inserts.ignore_conflicts(table, {"workspace_id": self._key, **values})
+        inserted: int | None = (await self._db.execute(statement.returning(table.c.id))).scalar_one_or_none()
+        return inserted
+
+    async def _changed(self, statement: Any) -> bool:
+        return bool((await self._db.execute(statement)).rowcount)
 
     # -- events and members ----------------------------------------------------------------------
 
     async def claim_event(self, event_key: str, at: datetime) -> bool:
-        statement = self._inserts.ignore_conflicts(
-            ProcessedEvent, workspace_id=self._workspace_id, event_key=event_key[:160], processed_at=at
-        )
-        result = await self._session.execute(statement.returning(ProcessedEvent.event_key))
-        return result.scalar_one_or_none() is not None
+        parameters = {"workspace_id": self._key, "event_key": event_key[:160], "processed_at": at}
+        return (await self._db.execute(self._hot.claim_event, parameters)).scalar_one_or_none() is not None
 
     async def find_member_id(self, user: UserRef) -> int | None:
         self._check(user)
-        statement = select(Member.id).where(self._mine(Member), Member.external_id == user.user_id)
-        return (await self._session.execute(statement)).scalar_one_or_none()
+        statement = select(MEMBERS.c.id).where(self._mine(MEMBERS), MEMBERS.c.external_id == user.user_id)
+        return (await self._db.execute(statement)).scalar_one_or_none()
 
     async def member_id(self, user: UserRef, at: datetime) -> int:
-        existing = await self._session.execute(
-            select(Member.id, Member.display_name).where(self._mine(Member), Member.external_id == user.user_id)
-        )
-        row = existing.first()
-        if row is not None:
-            if user.display_name and user.display_name != row.display_name:
-                await self._session.execute(
-                    update(Member).where(Member.id == row.id).values(display_name=user.display_name[:120])
-                )
-            return int(row.id)
         self._check(user)
-        inserted = await self._insert_returning_id(
-            Member, external_id=user.user_id, display_name=(user.display_name or None), created_at=at
-        )
-        if inserted is not None:
-            return inserted
-        found = await self.find_member_id(user)  # another worker inserted the same member meanwhile
-        assert found is not None
-        return found
+        name = user.display_name[:120] if user.display_name else None
+        cached = self._members.get(self._key, user.user_id)
+        if cached is not None and (name is None or name == cached[1]):
+            return cached[0]
+        row = (
+            await self._db.execute(
+                select(MEMBERS.c.id, MEMBERS.c.display_name).where(
+                    self._mine(MEMBERS), MEMBERS.c.external_id == user.user_id
+                )
+            )
+        ).first()
+        if row is None:
+            member_id = await self._insert_returning_id(
+                MEMBERS, external_id=user.user_id, display_name=name, created_at=at
+            )
+            if member_id is None:  # another worker inserted the same member meanwhile
+                member_id = await self.find_member_id(user)
+            assert member_id is not None
+            stored_name = name
+        else:
+            member_id, stored_name = int(row.id), row.display_name
+            if name and name != stored_name:
+                await self._db.execute(update(MEMBERS).where(MEMBERS.c.id == member_id).values(display_name=name))
+                stored_name = name
+        self._members.put(self._key, user.user_id, member_id, stored_name)
+        return member_id
 
     # -- channels --------------------------------------------------------------------------------
 
     async def channel(self, channel: ChannelRef) -> ChannelRecord | None:
         self._check(channel)
-        row = (
-            await self._session.execute(
-                select(Channel).where(self._mine(Channel), Channel.external_id == channel.channel_id)
-            )
-        ).scalar_one_or_none()
+        statement = select(CHANNELS).where(self._mine(CHANNELS), CHANNELS.c.external_id == channel.channel_id)
+        row = (await self._db.execute(statement)).first()
         return None if row is None else _channel_record(row, self.workspace)
 
     async def channels(self) -> Sequence[ChannelRecord]:
-        rows = (await self._session.execute(select(Channel).where(self._mine(Channel)).order_by(Channel.id))).scalars()
+        rows = await self._db.execute(select(CHANNELS).where(self._mine(CHANNELS)).order_by(CHANNELS.c.id))
         return [_channel_record(row, self.workspace) for row in rows]
 
     async def save_channel(
@@ -197,33 +340,39 @@ class SqlTransaction:
             "next_due_at": next_due_at,
             "updated_at": at,
         }
-        await self._insert_returning_id(
-            Channel, platform=channel.platform.value, external_id=channel.channel_id, created_at=at, **values
+        inserted = await self._insert_returning_id(
+            CHANNELS, platform=channel.platform.value, external_id=channel.channel_id, created_at=at, **values
         )
-        await self._session.execute(
-            update(Channel).where(self._mine(Channel), Channel.external_id == channel.channel_id).values(**values)
-        )
+        if inserted is None:
+            await self._db.execute(
+                update(CHANNELS)
+                .where(self._mine(CHANNELS), CHANNELS.c.external_id == channel.channel_id)
+                .values(**values)
+            )
         record = await self.channel(channel)
         assert record is not None
         return record
 
     async def advance_channel(self, channel_id: int, expected: datetime | None, next_due_at: datetime | None) -> bool:
-        condition = Channel.next_due_at.is_(None) if expected is None else Channel.next_due_at == expected
-        result = await self._session.execute(
-            update(Channel)
-            .where(self._mine(Channel), Channel.id == channel_id, condition)
+        condition = CHANNELS.c.next_due_at.is_(None) if expected is None else CHANNELS.c.next_due_at == expected
+        return await self._changed(
+            update(CHANNELS)
+            .where(self._mine(CHANNELS), CHANNELS.c.id == channel_id, condition)
             .values(next_due_at=next_due_at)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # -- posts -----------------------------------------------------------------------------------
 
-    def _posts(self) -> Select[Post, str]:
+    def _posts(self) -> Select[Any]:
         return (
-            select(Post, Channel.external_id)
-            .join(Channel, Channel.id == Post.channel_id)
-            .where(self._mine(Post), self._mine(Channel))
+            select(*_POST_COLUMNS)
+            .select_from(POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id))
+            .where(self._mine(POSTS))
         )
+
+    async def _one_post(self, statement: Select[Any]) -> PostRecord | None:
+        row = (await self._db.execute(statement)).first()
+        return None if row is None else _post_record(row, self.workspace)
 
     async def claim_post(
         self,
@@ -238,7 +387,7 @@ class SqlTransaction:
     ) -> int | None:
         self._check(channel.ref)
         return await self._insert_returning_id(
-            Post,
+            POSTS,
             channel_id=channel.id,
             platform=channel.ref.platform.value,
             question_id=question_id,
@@ -252,47 +401,38 @@ class SqlTransaction:
         )
 
     async def post(self, post_id: int) -> PostRecord | None:
-        row = (await self._session.execute(self._posts().where(Post.id == post_id))).first()
-        return None if row is None else _post_record(row[0], row[1], self.workspace)
+        return await self._one_post(self._posts().where(POSTS.c.id == post_id))
 
     async def post_by_thread(self, thread: ThreadRef) -> PostRecord | None:
         self._check(thread)
-        statement = self._posts().where(
-            Post.thread_channel_id == thread.channel.channel_id, Post.thread_id == thread.thread_id
-        )
-        row = (await self._session.execute(statement)).first()
-        return None if row is None else _post_record(row[0], row[1], self.workspace)
+        parameters = {"ws": self._key, "thread_channel": thread.channel.channel_id, "thread": thread.thread_id}
+        row = (await self._db.execute(self._hot.post_by_thread, parameters)).first()
+        return None if row is None else _post_record(row, self.workspace)
 
     async def latest_post(self, channel_id: int, statuses: Sequence[PostStatus]) -> PostRecord | None:
-        statement = (
+        return await self._one_post(
             self._posts()
-            .where(Post.channel_id == channel_id, Post.status.in_([s.value for s in statuses]))
-            .order_by(Post.due_at.desc(), Post.id.desc())
+            .where(POSTS.c.channel_id == channel_id, POSTS.c.status.in_([s.value for s in statuses]))
+            .order_by(POSTS.c.due_at.desc(), POSTS.c.id.desc())
             .limit(1)
         )
-        row = (await self._session.execute(statement)).first()
-        return None if row is None else _post_record(row[0], row[1], self.workspace)
 
     async def asked_question_ids(self, channel_id: int) -> Sequence[str]:
         statement = (
-            select(Post.question_id)
-            .where(
-                self._mine(Post),
-                Post.channel_id == channel_id,
-                Post.status.in_([PostStatus.POSTED.value, PostStatus.CLOSING.value, PostStatus.CLOSED.value]),
-            )
-            .order_by(Post.due_at, Post.id)
+            select(POSTS.c.question_id)
+            .where(self._mine(POSTS), POSTS.c.channel_id == channel_id, POSTS.c.status.in_(_LIVE_POST))
+            .order_by(POSTS.c.due_at, POSTS.c.id)
         )
-        return list((await self._session.execute(statement)).scalars())
+        return list((await self._db.execute(statement)).scalars())
 
     async def mark_posted(
         self, post_id: int, *, message: MessageRef, thread: ThreadRef, posted_at: datetime, closes_at: datetime
     ) -> None:
         self._check(message)
         self._check(thread)
-        await self._session.execute(
-            update(Post)
-            .where(self._mine(Post), Post.id == post_id)
+        await self._db.execute(
+            update(POSTS)
+            .where(self._mine(POSTS), POSTS.c.id == post_id)
             .values(
                 status=PostStatus.POSTED.value,
                 message_id=message.message_id,
@@ -304,61 +444,59 @@ class SqlTransaction:
         )
 
     async def set_post_status(self, post_id: int, status: PostStatus, *, expected: PostStatus | None = None) -> bool:
-        statement = update(Post).where(self._mine(Post), Post.id == post_id)
+        statement = update(POSTS).where(self._mine(POSTS), POSTS.c.id == post_id)
         if expected is not None:
-            statement = statement.where(Post.status == expected.value)
-        values: dict[str, Any] = {"status": status.value}
-        result = await self._session.execute(statement.values(**values))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+            statement = statement.where(POSTS.c.status == expected.value)
+        return await self._changed(statement.values(status=status.value))
 
     async def reclaim_post(self, post_id: int, *, claimed_before: datetime, at: datetime) -> bool:
-        result = await self._session.execute(
-            update(Post)
+        return await self._changed(
+            update(POSTS)
             .where(
-                self._mine(Post),
-                Post.id == post_id,
-                Post.status == PostStatus.FAILED.value,
-                Post.claimed_at < claimed_before,
+                self._mine(POSTS),
+                POSTS.c.id == post_id,
+                POSTS.c.status == PostStatus.FAILED.value,
+                POSTS.c.claimed_at < claimed_before,
             )
-            .values(status=PostStatus.CLAIMED.value, claimed_at=at, attempts=Post.attempts + 1)
+            .values(status=PostStatus.CLAIMED.value, claimed_at=at, attempts=POSTS.c.attempts + 1)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # -- answers and votes -----------------------------------------------------------------------
 
-    def _answers(self) -> Select[Answer, Member, int]:
+    def _answers(self) -> Select[Any]:
         votes = (
-            select(func.count(Vote.id))
-            .where(Vote.answer_id == Answer.id, Vote.workspace_id == self._workspace_id)
+            select(func.count(VOTES.c.id))
+            .where(VOTES.c.answer_id == ANSWERS.c.id, VOTES.c.workspace_id == self._key)
             .scalar_subquery()
         )
         return (
-            select(Answer, Member, votes)
-            .join(Member, Member.id == Answer.member_id)
-            .where(self._mine(Answer), self._mine(Member))
+            select(
+                ANSWERS,
+                MEMBERS.c.external_id.label("member_external_id"),
+                MEMBERS.c.display_name.label("member_display_name"),
+                votes.label("votes"),
+            )
+            .select_from(ANSWERS.join(MEMBERS, MEMBERS.c.id == ANSWERS.c.member_id))
+            .where(self._mine(ANSWERS))
         )
 
-    def _answer_record(self, answer: Answer, member: Member, votes: int) -> AnswerRecord:
-        channel = ChannelRef(self.workspace.platform, self.workspace.workspace_id, answer.message_channel_id)
+    def _answer_record(self, row: Any) -> AnswerRecord:
         feedback = None
-        if answer.feedback_message_id is not None and answer.feedback_channel_id is not None:
-            feedback_channel = ChannelRef(
-                self.workspace.platform, self.workspace.workspace_id, answer.feedback_channel_id
-            )
-            feedback = MessageRef(feedback_channel, answer.feedback_message_id)
+        if row.feedback_message_id is not None and row.feedback_channel_id is not None:
+            feedback = MessageRef(self._channel_ref(row.feedback_channel_id), row.feedback_message_id)
         return AnswerRecord(
-            id=answer.id,
-            post_id=answer.post_id,
-            member_id=answer.member_id,
-            author=_user(member, self.workspace),
-            message=MessageRef(channel, answer.message_id),
-            text=answer.text,
-            score=answer.score,
-            results=list(answer.results),
-            late=answer.late,
+            id=row.id,
+            post_id=row.post_id,
+            member_id=row.member_id,
+            author=self._user(row.member_external_id, row.member_display_name),
+            message=MessageRef(self._channel_ref(row.message_channel_id), row.message_id),
+            text=row.text,
+            score=row.score,
+            results=list(row.results),
+            late=row.late,
             feedback=feedback,
-            created_at=answer.created_at,
-            votes=int(votes),
+            created_at=row.created_at,
+            votes=int(row.votes),
         )
 
     async def add_answer(
@@ -374,200 +512,234 @@ class SqlTransaction:
         at: datetime,
     ) -> int | None:
         self._check(message)
-        return await self._insert_returning_id(
-            Answer,
-            post_id=post_id,
-            member_id=member_id,
-            message_channel_id=message.channel.channel_id,
-            message_id=message.message_id,
-            text=text,
-            score=score,
-            results=results,
-            late=late,
-            created_at=at,
-            updated_at=at,
-        )
+        parameters = {
+            "workspace_id": self._key,
+            "post_id": post_id,
+            "member_id": member_id,
+            "message_channel_id": message.channel.channel_id,
+            "message_id": message.message_id,
+            "text": text,
+            "score": score,
+            "results": results,
+            "late": late,
+            "created_at": at,
+            "updated_at": at,
+        }
+        inserted: int | None = (await self._db.execute(self._hot.add_answer, parameters)).scalar_one_or_none()
+        return inserted
 
     async def answer_by_message(self, message: MessageRef) -> AnswerRecord | None:
         self._check(message)
         statement = self._answers().where(
-            Answer.message_channel_id == message.channel.channel_id, Answer.message_id == message.message_id
+            ANSWERS.c.message_channel_id == message.channel.channel_id, ANSWERS.c.message_id == message.message_id
         )
-        row = (await self._session.execute(statement)).first()
-        return None if row is None else self._answer_record(*row)
+        row = (await self._db.execute(statement)).first()
+        return None if row is None else self._answer_record(row)
+
+    async def vote_target(self, message: MessageRef) -> VoteTarget | None:
+        self._check(message)
+        parameters = {"ws": self._key, "channel": message.channel.channel_id, "message": message.message_id}
+        row = (await self._db.execute(self._hot.vote_target, parameters)).first()
+        return None if row is None else VoteTarget(row.id, row.member_id, tuple(row.vote_emojis))
 
     async def update_answer(
         self, answer_id: int, *, text: str, score: int, results: list[dict[str, Any]], at: datetime
     ) -> None:
-        await self._session.execute(
-            update(Answer)
-            .where(self._mine(Answer), Answer.id == answer_id)
+        await self._db.execute(
+            update(ANSWERS)
+            .where(self._mine(ANSWERS), ANSWERS.c.id == answer_id)
             .values(text=text, score=score, results=results, updated_at=at)
         )
 
     async def set_feedback_message(self, answer_id: int, feedback: MessageRef) -> None:
         self._check(feedback)
-        await self._session.execute(
-            update(Answer)
-            .where(self._mine(Answer), Answer.id == answer_id)
-            .values(feedback_channel_id=feedback.channel.channel_id, feedback_message_id=feedback.message_id)
+        parameters = {
+            "ws": self._key,
+            "answer": answer_id,
+            "feedback_channel": feedback.channel.channel_id,
+            "feedback_message": feedback.message_id,
+        }
+        await self._db.execute(self._hot.set_feedback, parameters)
+
+    async def set_feedback_messages(self, items: Sequence[tuple[int, MessageRef]]) -> None:
+        for _, feedback in items:
+            self._check(feedback)
+        await self._db.execute(
+            self._hot.set_feedback,
+            [
+                {
+                    "ws": self._key,
+                    "answer": answer_id,
+                    "feedback_channel": feedback.channel.channel_id,
+                    "feedback_message": feedback.message_id,
+                }
+                for answer_id, feedback in items
+            ],
         )
 
     async def delete_answer(self, answer_id: int) -> None:
-        await self._session.execute(delete(Vote).where(self._mine(Vote), Vote.answer_id == answer_id))
-        await self._session.execute(delete(Answer).where(self._mine(Answer), Answer.id == answer_id))
+        await self._db.execute(delete(VOTES).where(self._mine(VOTES), VOTES.c.answer_id == answer_id))
+        await self._db.execute(delete(ANSWERS).where(self._mine(ANSWERS), ANSWERS.c.id == answer_id))
 
     async def answers_for_post(self, post_id: int) -> Sequence[AnswerRecord]:
-        statement = self._answers().where(Answer.post_id == post_id).order_by(Answer.created_at, Answer.id)
-        return [self._answer_record(*row) for row in await self._session.execute(statement)]
+        statement = self._answers().where(ANSWERS.c.post_id == post_id).order_by(ANSWERS.c.created_at, ANSWERS.c.id)
+        return [self._answer_record(row) for row in await self._db.execute(statement)]
 
     async def votes_for_answer(self, answer_id: int) -> Sequence[StoredVote]:
         statement = (
-            select(Member, Vote.emoji)
-            .join(Vote, Vote.voter_id == Member.id)
-            .where(self._mine(Vote), Vote.answer_id == answer_id)
-            .order_by(Vote.id)
+            select(MEMBERS.c.external_id, MEMBERS.c.display_name, VOTES.c.emoji)
+            .select_from(VOTES.join(MEMBERS, MEMBERS.c.id == VOTES.c.voter_id))
+            .where(self._mine(VOTES), VOTES.c.answer_id == answer_id)
+            .order_by(VOTES.c.id)
         )
         return [
-            StoredVote(_user(member, self.workspace), emoji) for member, emoji in await self._session.execute(statement)
+            StoredVote(self._user(row.external_id, row.display_name), row.emoji)
+            for row in await self._db.execute(statement)
         ]
 
     async def add_vote(self, *, answer_id: int, voter_id: int, author_id: int, emoji: str, at: datetime) -> bool:
         if voter_id == author_id:
             return False
-        return (
-            await self._insert_returning_id(
-                Vote, answer_id=answer_id, voter_id=voter_id, author_id=author_id, emoji=emoji, created_at=at
-            )
-            is not None
-        )
+        parameters = {
+            "workspace_id": self._key,
+            "answer_id": answer_id,
+            "voter_id": voter_id,
+            "author_id": author_id,
+            "emoji": emoji,
+            "created_at": at,
+        }
+        return (await self._db.execute(self._hot.add_vote, parameters)).scalar_one_or_none() is not None
 
     async def remove_vote(self, *, answer_id: int, voter_id: int, emoji: str) -> bool:
-        result = await self._session.execute(
-            delete(Vote).where(
-                self._mine(Vote), Vote.answer_id == answer_id, Vote.voter_id == voter_id, Vote.emoji == emoji
+        return await self._changed(
+            delete(VOTES).where(
+                self._mine(VOTES), VOTES.c.answer_id == answer_id, VOTES.c.voter_id == voter_id, VOTES.c.emoji == emoji
             )
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # -- standings -------------------------------------------------------------------------------
 
     async def leaderboard(self, since: datetime | None, limit: int | None) -> Sequence[LeaderRow]:
-        best_filter = [self._mine(Answer), Answer.late.is_(False)]
-        vote_filter = [self._mine(Vote)]
+        best_filter = [self._mine(ANSWERS), ANSWERS.c.late.is_(False)]
+        vote_filter = [self._mine(VOTES)]
         if since is not None:
-            best_filter.append(Answer.created_at >= since)
-            vote_filter.append(Vote.created_at >= since)
+            best_filter.append(ANSWERS.c.created_at >= since)
+            vote_filter.append(VOTES.c.created_at >= since)
         best = (
-            select(Answer.member_id, Answer.post_id, func.max(Answer.score).label("best"))
+            select(ANSWERS.c.member_id, ANSWERS.c.post_id, func.max(ANSWERS.c.score).label("best"))
             .where(*best_filter)
-            .group_by(Answer.member_id, Answer.post_id)
+            .group_by(ANSWERS.c.member_id, ANSWERS.c.post_id)
             .subquery()
         )
         points = (
-            select(
-                best.c.member_id,
-                func.sum(best.c.best).label("points"),
-                func.count().label("answered"),
-            )
+            select(best.c.member_id, func.sum(best.c.best).label("points"), func.count().label("answered"))
             .group_by(best.c.member_id)
             .subquery()
         )
         votes = (
-            select(Vote.author_id.label("member_id"), func.count().label("votes"))
+            select(VOTES.c.author_id.label("member_id"), func.count().label("votes"))
             .where(*vote_filter)
-            .group_by(Vote.author_id)
+            .group_by(VOTES.c.author_id)
             .subquery()
         )
         total_points = func.coalesce(points.c.points, 0)
         total_votes = func.coalesce(votes.c.votes, 0)
         statement = (
-            select(Member, total_points, func.coalesce(points.c.answered, 0), total_votes)
-            .outerjoin(points, points.c.member_id == Member.id)
-            .outerjoin(votes, votes.c.member_id == Member.id)
-            .where(self._mine(Member), (points.c.member_id.is_not(None)) | (votes.c.member_id.is_not(None)))
-            .order_by(total_points.desc(), total_votes.desc(), Member.id)
+            select(
+                MEMBERS.c.id,
+                MEMBERS.c.external_id,
+                MEMBERS.c.display_name,
+                total_points.label("points"),
+                func.coalesce(points.c.answered, 0).label("answered"),
+                total_votes.label("votes"),
+            )
+            .select_from(
+                MEMBERS.outerjoin(points, points.c.member_id == MEMBERS.c.id).outerjoin(
+                    votes, votes.c.member_id == MEMBERS.c.id
+                )
+            )
+            .where(self._mine(MEMBERS), points.c.member_id.is_not(None) | votes.c.member_id.is_not(None))
+            .order_by(total_points.desc(), total_votes.desc(), MEMBERS.c.id)
         )
         if limit is not None:
             statement = statement.limit(limit)
-        rows = await self._session.execute(statement)
-        return [LeaderRow(member.id, _user(member, self.workspace), int(p), int(a), int(v)) for member, p, a, v in rows]
+        return [
+            LeaderRow(
+                row.id,
+                self._user(row.external_id, row.display_name),
+                int(row.points),
+                int(row.answered),
+                int(row.votes),
+            )
+            for row in await self._db.execute(statement)
+        ]
 
     async def answered_dates(self, member_ids: Sequence[int]) -> dict[int, set[date]]:
         result: dict[int, set[date]] = {member_id: set() for member_id in member_ids}
         if not member_ids:
             return result
         statement = (
-            select(Answer.member_id, Post.local_date)
-            .join(Post, Post.id == Answer.post_id)
+            select(ANSWERS.c.member_id, POSTS.c.local_date)
+            .select_from(ANSWERS.join(POSTS, POSTS.c.id == ANSWERS.c.post_id))
             .where(
-                self._mine(Answer),
-                self._mine(Post),
-                Answer.member_id.in_(list(member_ids)),
-                Answer.late.is_(False),
-                Post.daily_slot.is_not(None),
+                self._mine(ANSWERS),
+                ANSWERS.c.member_id.in_(list(member_ids)),
+                ANSWERS.c.late.is_(False),
+                POSTS.c.daily_slot.is_not(None),
             )
             .distinct()
         )
-        for member_id, local_date in await self._session.execute(statement):
-            result[member_id].add(local_date)
+        for row in await self._db.execute(statement):
+            result[row.member_id].add(row.local_date)
         return result
 
     async def scheduled_dates(self, limit: int) -> Sequence[tuple[date, bool]]:
-        is_open = func.max(case((Post.status == PostStatus.POSTED.value, 1), else_=0))
+        is_open = func.max(case((POSTS.c.status == PostStatus.POSTED.value, 1), else_=0))
         statement = (
-            select(Post.local_date, is_open)
-            .where(
-                self._mine(Post),
-                Post.daily_slot.is_not(None),
-                Post.status.in_([PostStatus.POSTED.value, PostStatus.CLOSING.value, PostStatus.CLOSED.value]),
-            )
-            .group_by(Post.local_date)
-            .order_by(Post.local_date.desc())
+            select(POSTS.c.local_date, is_open.label("is_open"))
+            .where(self._mine(POSTS), POSTS.c.daily_slot.is_not(None), POSTS.c.status.in_(_LIVE_POST))
+            .group_by(POSTS.c.local_date)
+            .order_by(POSTS.c.local_date.desc())
             .limit(limit)
         )
-        return [(local_date, bool(open_flag)) for local_date, open_flag in await self._session.execute(statement)]
+        return [(row.local_date, bool(row.is_open)) for row in await self._db.execute(statement)]
 
     async def recent_results(self, member_id: int, limit: int) -> Sequence[tuple[int, list[dict[str, Any]]]]:
         statement = (
-            select(Answer.score, Answer.results)
-            .where(self._mine(Answer), Answer.member_id == member_id)
-            .order_by(Answer.created_at.desc(), Answer.id.desc())
+            select(ANSWERS.c.score, ANSWERS.c.results)
+            .where(self._mine(ANSWERS), ANSWERS.c.member_id == member_id)
+            .order_by(ANSWERS.c.created_at.desc(), ANSWERS.c.id.desc())
             .limit(limit)
         )
-        return [(int(score_value), list(results)) for score_value, results in await self._session.execute(statement)]
+        return [(int(row.score), list(row.results)) for row in await self._db.execute(statement)]
 
     async def mock_count(self, member_id: int) -> int:
-        statement = select(func.count(MockSession.id)).where(
-            self._mine(MockSession), MockSession.member_id == member_id
-        )
-        return int((await self._session.execute(statement)).scalar_one())
+        statement = select(func.count(SESSIONS.c.id)).where(self._mine(SESSIONS), SESSIONS.c.member_id == member_id)
+        return int((await self._db.execute(statement)).scalar_one())
 
     # -- mock interviews -------------------------------------------------------------------------
 
-    async def _mock_record(self, session: MockSession) -> MockSessionRecord:
-        member = (await self._session.execute(select(Member).where(Member.id == session.member_id))).scalar_one()
-        rounds = (
-            await self._session.execute(
-                select(MockRound)
-                .where(self._mine(MockRound), MockRound.session_id == session.id)
-                .order_by(MockRound.position)
+    async def _mock_record(self, session: Row[Any]) -> MockSessionRecord:
+        member = (
+            await self._db.execute(
+                select(MEMBERS.c.external_id, MEMBERS.c.display_name).where(MEMBERS.c.id == session.member_id)
             )
-        ).scalars()
-        channel = ChannelRef(self.workspace.platform, self.workspace.workspace_id, session.channel_id)
+        ).one()
+        rounds = await self._db.execute(
+            select(ROUNDS).where(self._mine(ROUNDS), ROUNDS.c.session_id == session.id).order_by(ROUNDS.c.position)
+        )
         thread = None
         if session.thread_id is not None and session.thread_channel_id is not None:
-            thread_channel = ChannelRef(self.workspace.platform, self.workspace.workspace_id, session.thread_channel_id)
-            thread = ThreadRef(thread_channel, session.thread_id)
+            thread = ThreadRef(self._channel_ref(session.thread_channel_id), session.thread_id)
         return MockSessionRecord(
             id=session.id,
             member_id=session.member_id,
-            user=_user(member, self.workspace),
+            user=self._user(member.external_id, member.display_name),
             company=session.company,
             plan=list(session.plan),
             round_index=session.round_index,
             stage=MockStage(session.stage),
-            channel=channel,
+            channel=self._channel_ref(session.channel_id),
             thread=thread,
             status=MockStatus(session.status),
             started_at=session.started_at,
@@ -588,22 +760,20 @@ class SqlTransaction:
         )
 
     async def _one_mock(self, *conditions: ColumnElement[bool]) -> MockSessionRecord | None:
-        row = (
-            await self._session.execute(select(MockSession).where(self._mine(MockSession), *conditions))
-        ).scalar_one_or_none()
+        row = (await self._db.execute(select(SESSIONS).where(self._mine(SESSIONS), *conditions))).first()
         return None if row is None else await self._mock_record(row)
 
     async def open_mock(self, member_id: int) -> MockSessionRecord | None:
-        return await self._one_mock(MockSession.open_member_id == member_id)
+        return await self._one_mock(SESSIONS.c.open_member_id == member_id)
 
     async def mock_by_thread(self, thread: ThreadRef) -> MockSessionRecord | None:
         self._check(thread)
         return await self._one_mock(
-            MockSession.thread_channel_id == thread.channel.channel_id, MockSession.thread_id == thread.thread_id
+            SESSIONS.c.thread_channel_id == thread.channel.channel_id, SESSIONS.c.thread_id == thread.thread_id
         )
 
     async def mock(self, session_id: int) -> MockSessionRecord | None:
-        return await self._one_mock(MockSession.id == session_id)
+        return await self._one_mock(SESSIONS.c.id == session_id)
 
     async def start_mock(
         self,
@@ -618,7 +788,7 @@ class SqlTransaction:
         self._check(user)
         self._check(channel)
         return await self._insert_returning_id(
-            MockSession,
+            SESSIONS,
             member_id=member_id,
             open_member_id=member_id,
             company=company,
@@ -632,9 +802,9 @@ class SqlTransaction:
 
     async def set_mock_thread(self, session_id: int, thread: ThreadRef) -> None:
         self._check(thread)
-        await self._session.execute(
-            update(MockSession)
-            .where(self._mine(MockSession), MockSession.id == session_id)
+        await self._db.execute(
+            update(SESSIONS)
+            .where(self._mine(SESSIONS), SESSIONS.c.id == session_id)
             .values(thread_channel_id=thread.channel.channel_id, thread_id=thread.thread_id)
         )
 
@@ -649,26 +819,25 @@ class SqlTransaction:
             "followup_answer": round_.followup_answer,
             "followup_score": round_.followup_score,
         }
-        inserted = await self._insert_returning_id(MockRound, session_id=session_id, position=round_.position, **values)
+        inserted = await self._insert_returning_id(ROUNDS, session_id=session_id, position=round_.position, **values)
         if inserted is None:
-            await self._session.execute(
-                update(MockRound)
-                .where(self._mine(MockRound), MockRound.session_id == session_id, MockRound.position == round_.position)
+            await self._db.execute(
+                update(ROUNDS)
+                .where(self._mine(ROUNDS), ROUNDS.c.session_id == session_id, ROUNDS.c.position == round_.position)
                 .values(**values)
             )
 
     async def set_mock_progress(self, session_id: int, *, round_index: int, stage: MockStage) -> bool:
-        result = await self._session.execute(
-            update(MockSession)
-            .where(self._mine(MockSession), MockSession.id == session_id, MockSession.status == MockStatus.OPEN.value)
+        return await self._changed(
+            update(SESSIONS)
+            .where(self._mine(SESSIONS), SESSIONS.c.id == session_id, SESSIONS.c.status == MockStatus.OPEN.value)
             .values(round_index=round_index, stage=stage.value)
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def finish_mock(self, session_id: int, status: MockStatus, at: datetime) -> None:
-        await self._session.execute(
-            update(MockSession)
-            .where(self._mine(MockSession), MockSession.id == session_id)
+        await self._db.execute(
+            update(SESSIONS)
+            .where(self._mine(SESSIONS), SESSIONS.c.id == session_id)
             .values(status=status.value, open_member_id=None, finished_at=at)
         )
 
@@ -678,31 +847,29 @@ class SqlTransaction:
         member_id = await self.find_member_id(user)
         if member_id is None:
             return None
-        member = (await self._session.execute(select(Member).where(Member.id == member_id))).scalar_one()
-        answers = await self._session.execute(
-            select(Answer, Post.question_id, Post.local_date)
-            .join(Post, Post.id == Answer.post_id)
-            .where(self._mine(Answer), Answer.member_id == member_id)
-            .order_by(Answer.created_at)
+        member = (await self._db.execute(select(MEMBERS).where(MEMBERS.c.id == member_id))).one()
+        answers = await self._db.execute(
+            select(ANSWERS, POSTS.c.question_id, POSTS.c.local_date)
+            .select_from(ANSWERS.join(POSTS, POSTS.c.id == ANSWERS.c.post_id))
+            .where(self._mine(ANSWERS), ANSWERS.c.member_id == member_id)
+            .order_by(ANSWERS.c.created_at)
         )
-        votes_cast = await self._session.execute(
-            select(Vote.emoji, Vote.created_at, Answer.message_id)
-            .join(Answer, Answer.id == Vote.answer_id)
-            .where(self._mine(Vote), Vote.voter_id == member_id)
-            .order_by(Vote.created_at)
+        votes_cast = await self._db.execute(
+            select(VOTES.c.emoji, VOTES.c.created_at, ANSWERS.c.message_id)
+            .select_from(VOTES.join(ANSWERS, ANSWERS.c.id == VOTES.c.answer_id))
+            .where(self._mine(VOTES), VOTES.c.voter_id == member_id)
+            .order_by(VOTES.c.created_at)
         )
-        received = await self._session.execute(
-            select(func.count(Vote.id)).where(self._mine(Vote), Vote.author_id == member_id)
+        received = await self._db.execute(
+            select(func.count(VOTES.c.id)).where(self._mine(VOTES), VOTES.c.author_id == member_id)
         )
-        sessions = (
-            await self._session.execute(
-                select(MockSession)
-                .where(self._mine(MockSession), MockSession.member_id == member_id)
-                .order_by(MockSession.started_at)
-            )
-        ).scalars()
+        sessions = await self._db.execute(
+            select(SESSIONS)
+            .where(self._mine(SESSIONS), SESSIONS.c.member_id == member_id)
+            .order_by(SESSIONS.c.started_at)
+        )
         mocks = []
-        for session in sessions:
+        for session in sessions.all():
             record = await self._mock_record(session)
             mocks.append(
                 {
@@ -731,19 +898,19 @@ class SqlTransaction:
             "member_since": member.created_at.isoformat(),
             "answers": [
                 {
-                    "question_id": question_id,
-                    "date": local_date.isoformat(),
-                    "text": answer.text,
-                    "score": answer.score,
-                    "checks": answer.results,
-                    "late": answer.late,
-                    "answered_at": answer.created_at.isoformat(),
+                    "question_id": row.question_id,
+                    "date": row.local_date.isoformat(),
+                    "text": row.text,
+                    "score": row.score,
+                    "checks": row.results,
+                    "late": row.late,
+                    "answered_at": row.created_at.isoformat(),
                 }
-                for answer, question_id, local_date in answers
+                for row in answers
             ],
             "votes_cast": [
-                {"emoji": emoji, "at": at.isoformat(), "answer_message": message_id}
-                for emoji, at, message_id in votes_cast
+                {"emoji": row.emoji, "at": row.created_at.isoformat(), "answer_message": row.message_id}
+                for row in votes_cast
             ],
             "votes_received": int(received.scalar_one()),
             "mock_interviews": mocks,
@@ -751,164 +918,282 @@ class SqlTransaction:
 
     async def forget_member(self, user: UserRef) -> bool:
         member_id = await self.find_member_id(user)
+        self._members.drop(self._key, user.user_id)
         if member_id is None:
             return False
         # Children first, so the result does not depend on the database enforcing cascades.
-        await self._session.execute(
-            delete(Vote).where(self._mine(Vote), (Vote.voter_id == member_id) | (Vote.author_id == member_id))
-        )
-        await self._session.execute(
-            delete(Vote).where(
-                self._mine(Vote),
-                Vote.answer_id.in_(select(Answer.id).where(self._mine(Answer), Answer.member_id == member_id)),
+        own_answers = select(ANSWERS.c.id).where(self._mine(ANSWERS), ANSWERS.c.member_id == member_id)
+        await self._db.execute(
+            delete(VOTES).where(
+                self._mine(VOTES),
+                (VOTES.c.voter_id == member_id) | (VOTES.c.author_id == member_id) | VOTES.c.answer_id.in_(own_answers),
             )
         )
-        await self._session.execute(delete(Answer).where(self._mine(Answer), Answer.member_id == member_id))
-        sessions = select(MockSession.id).where(self._mine(MockSession), MockSession.member_id == member_id)
-        await self._session.execute(delete(MockRound).where(self._mine(MockRound), MockRound.session_id.in_(sessions)))
-        await self._session.execute(
-            delete(MockSession).where(self._mine(MockSession), MockSession.member_id == member_id)
-        )
-        await self._session.execute(delete(Member).where(self._mine(Member), Member.id == member_id))
+        await self._db.execute(delete(ANSWERS).where(self._mine(ANSWERS), ANSWERS.c.member_id == member_id))
+        sessions = select(SESSIONS.c.id).where(self._mine(SESSIONS), SESSIONS.c.member_id == member_id)
+        await self._db.execute(delete(ROUNDS).where(self._mine(ROUNDS), ROUNDS.c.session_id.in_(sessions)))
+        await self._db.execute(delete(SESSIONS).where(self._mine(SESSIONS), SESSIONS.c.member_id == member_id))
+        await self._db.execute(delete(MEMBERS).where(self._mine(MEMBERS), MEMBERS.c.id == member_id))
         return True
 
 
 class SqlStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._inserts = _Inserts(engine.dialect.name)
         # Workspace ids never change while the workspace exists; cache them to save a query per event.
-        self._workspace_ids: dict[WorkspaceRef, int] = {}
+        self._workspace_keys: dict[WorkspaceRef, int] = {}
+        self._members = _MemberCache(MEMBER_CACHE_SIZE)
+        self._shared = _Shared(self._inserts, self._members, _HotStatements(self._inserts))
 
-    async def _workspace_id(self, session: AsyncSession, workspace: WorkspaceRef) -> int:
-        cached = self._workspace_ids.get(workspace)
+    async def _workspace_key(self, connection: AsyncConnection, workspace: WorkspaceRef) -> int:
+        cached = self._workspace_keys.get(workspace)
         if cached is not None:
             return cached
-        lookup = select(Workspace.id).where(
-            Workspace.platform == workspace.platform.value, Workspace.external_id == workspace.workspace_id
+        table = WORKSPACES
+        lookup = select(table.c.id).where(
+            table.c.platform == workspace.platform.value, table.c.external_id == workspace.workspace_id
         )
-        found = (await session.execute(lookup)).scalar_one_or_none()
+        found = (await connection.execute(lookup)).scalar_one_or_none()
         if found is None:
             statement = self._inserts.ignore_conflicts(
-                Workspace,
-                platform=workspace.platform.value,
-                external_id=workspace.workspace_id,
-                created_at=datetime.now(UTC),
+                table,
+                {
+                    "platform": workspace.platform.value,
+                    "external_id": workspace.workspace_id,
+                    "created_at": datetime.now(UTC),
+                },
             )
-            found = (await session.execute(statement.returning(Workspace.id))).scalar_one_or_none()
+            found = (await connection.execute(statement.returning(table.c.id))).scalar_one_or_none()
             if found is None:
-                found = (await session.execute(lookup)).scalar_one()
-        self._workspace_ids[workspace] = found
-        return found
+                found = (await connection.execute(lookup)).scalar_one()
+        key = int(found)
+        self._workspace_keys[workspace] = key
+        return key
+
+    def _forget_workspace(self, workspace: WorkspaceRef) -> None:
+        key = self._workspace_keys.pop(workspace, None)
+        if key is not None:
+            self._members.drop(key)
 
     @asynccontextmanager
     async def transaction(self, workspace: WorkspaceRef) -> AsyncIterator[SqlTransaction]:
         try:
-            async with self._sessions() as session, session.begin():
-                workspace_id = await self._workspace_id(session, workspace)
-                yield SqlTransaction(session, workspace_id, workspace, self._inserts)
-        except IntegrityError:
-            # A purged workspace (by another process) leaves a stale cached id; look it up afresh next time.
-            self._workspace_ids.pop(workspace, None)
-            raise
+            async with self.engine.begin() as connection:
+                key = await self._workspace_key(connection, workspace)
+                yield SqlTransaction(connection, key=key, workspace=workspace, shared=self._shared)
+        except IntegrityError as error:
+            # Unique rules are handled with ON CONFLICT; what is left is a cached id that another
+            # process deleted (a purged workspace, a forgotten member). Drop the caches and say so.
+            self._forget_workspace(workspace)
+            raise StaleReferenceError(str(error.orig)) from error
+
+    # -- the scheduler's cross-workspace queries -------------------------------------------------
 
     async def due_channels(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueChannel]:
+        workspaces = WORKSPACES
         statement = (
-            select(Channel, Workspace.external_id)
-            .join(Workspace, Workspace.id == Channel.workspace_id)
-            .where(Channel.platform == platform.value, Channel.next_due_at <= now, Channel.enabled.is_(True))
-            .order_by(Channel.next_due_at)
+            select(CHANNELS, workspaces.c.external_id.label("workspace_external_id"))
+            .select_from(CHANNELS.join(workspaces, workspaces.c.id == CHANNELS.c.workspace_id))
+            .where(CHANNELS.c.platform == platform.value, CHANNELS.c.next_due_at <= now, CHANNELS.c.enabled.is_(True))
+            .order_by(CHANNELS.c.next_due_at)
             .limit(limit)
         )
-        async with self._sessions() as session:
-            rows = await session.execute(statement)
-            result = []
-            for channel, workspace_external_id in rows:
-                record = _channel_record(channel, WorkspaceRef(platform, workspace_external_id))
-                assert channel.next_due_at is not None
-                result.append(DueChannel(record, channel.next_due_at))
-            return result
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(statement)
+            return [
+                DueChannel(
+                    _channel_record(row, WorkspaceRef(platform, row.workspace_external_id)),
+                    row.next_due_at,
+                    row.workspace_id,
+                )
+                for row in rows
+            ]
+
+    async def asked_questions(self, channel_ids: Sequence[int]) -> dict[int, list[str]]:
+        asked: dict[int, list[str]] = {channel_id: [] for channel_id in channel_ids}
+        async with self.engine.connect() as connection:
+            for start in range(0, len(channel_ids), CHUNK):
+                chunk = list(channel_ids[start : start + CHUNK])
+                rows = await connection.execute(
+                    select(POSTS.c.channel_id, POSTS.c.question_id)
+                    .where(POSTS.c.channel_id.in_(chunk), POSTS.c.status.in_(_LIVE_POST))
+                    .order_by(POSTS.c.channel_id, POSTS.c.due_at, POSTS.c.id)
+                )
+                for row in rows:
+                    asked[row.channel_id].append(row.question_id)
+        return asked
+
+    async def claim_posts(self, claims: Sequence[PostClaim], at: datetime) -> Sequence[ClaimedPost]:
+        won: list[ClaimedPost] = []
+        advance = (
+            update(CHANNELS)
+            .where(CHANNELS.c.id == bindparam("channel_key"), CHANNELS.c.next_due_at == bindparam("expected"))
+            .values(next_due_at=bindparam("following"))
+        )
+        async with self.engine.begin() as connection:
+            for start in range(0, len(claims), CHUNK):
+                chunk = claims[start : start + CHUNK]
+                by_channel = {claim.due.channel.id: claim for claim in chunk}
+                rows = [
+                    {
+                        "workspace_id": claim.due.workspace_key,
+                        "channel_id": claim.due.channel.id,
+                        "platform": claim.due.channel.ref.platform.value,
+                        "question_id": claim.question_id,
+                        "local_date": claim.local_date,
+                        "daily_slot": claim.local_date,
+                        "status": claim.status.value,
+                        "due_at": claim.due.due_at,
+                        "claimed_at": at,
+                        "attempts": 1,
+                        "created_at": at,
+                    }
+                    for claim in chunk
+                ]
+                inserted = await connection.execute(
+                    self._inserts.ignore_conflicts(POSTS, rows).returning(POSTS.c.id, POSTS.c.channel_id)
+                )
+                won.extend(ClaimedPost(row.id, by_channel[row.channel_id]) for row in inserted)
+                await connection.execute(
+                    advance,
+                    [
+                        {
+                            "channel_key": claim.due.channel.id,
+                            "expected": claim.due.due_at,
+                            "following": claim.next_due_at,
+                        }
+                        for claim in chunk
+                    ],
+                )
+        return won
+
+    async def mark_posted_many(self, receipts: Sequence[PostedReceipt]) -> None:
+        if not receipts:
+            return
+        statement = (
+            update(POSTS)
+            .where(POSTS.c.id == bindparam("post_key"))
+            .values(
+                status=PostStatus.POSTED.value,
+                message_id=bindparam("message_key"),
+                thread_channel_id=bindparam("thread_channel_key"),
+                thread_id=bindparam("thread_key"),
+                posted_at=bindparam("posted"),
+                closes_at=bindparam("closes"),
+            )
+        )
+        async with self.engine.begin() as connection:
+            await connection.execute(
+                statement,
+                [
+                    {
+                        "post_key": receipt.post_id,
+                        "message_key": receipt.message.message_id,
+                        "thread_channel_key": receipt.thread.channel.channel_id,
+                        "thread_key": receipt.thread.thread_id,
+                        "posted": receipt.posted_at,
+                        "closes": receipt.closes_at,
+                    }
+                    for receipt in receipts
+                ],
+            )
 
     async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueClosing]:
+        workspaces = WORKSPACES
         statement = (
-            select(Post.id, Channel.external_id, Workspace.external_id)
-            .join(Channel, Channel.id == Post.channel_id)
-            .join(Workspace, Workspace.id == Post.workspace_id)
-            .where(Post.platform == platform.value, Post.status == PostStatus.POSTED.value, Post.closes_at <= now)
-            .order_by(Post.closes_at)
+            select(
+                POSTS.c.id, CHANNELS.c.external_id.label("channel_id"), workspaces.c.external_id.label("workspace_id")
+            )
+            .select_from(
+                POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id).join(
+                    workspaces, workspaces.c.id == POSTS.c.workspace_id
+                )
+            )
+            .where(
+                POSTS.c.platform == platform.value, POSTS.c.status == PostStatus.POSTED.value, POSTS.c.closes_at <= now
+            )
+            .order_by(POSTS.c.closes_at)
             .limit(limit)
         )
-        async with self._sessions() as session:
-            rows = await session.execute(statement)
+        async with self.engine.connect() as connection:
             return [
-                DueClosing(ChannelRef(platform, workspace_id, channel_id), post_id)
-                for post_id, channel_id, workspace_id in rows
+                DueClosing(ChannelRef(platform, row.workspace_id, row.channel_id), row.id)
+                for row in await connection.execute(statement)
             ]
 
     async def stale_posts(
         self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int
     ) -> Sequence[StalePost]:
+        workspaces = WORKSPACES
         statement = (
-            select(Post.id, Channel.external_id, Workspace.external_id)
-            .join(Channel, Channel.id == Post.channel_id)
-            .join(Workspace, Workspace.id == Post.workspace_id)
+            select(
+                POSTS.c.id, CHANNELS.c.external_id.label("channel_id"), workspaces.c.external_id.label("workspace_id")
+            )
+            .select_from(
+                POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id).join(
+                    workspaces, workspaces.c.id == POSTS.c.workspace_id
+                )
+            )
             .where(
-                Post.platform == platform.value,
+                POSTS.c.platform == platform.value,
                 # Only posts the platform refused: a claim that never reported back may have reached
                 # the platform, and posting it again could post twice.
-                Post.status == PostStatus.FAILED.value,
-                and_(Post.claimed_at < claimed_before, Post.due_at >= due_after, Post.attempts < max_attempts),
+                POSTS.c.status == PostStatus.FAILED.value,
+                and_(POSTS.c.claimed_at < claimed_before, POSTS.c.due_at >= due_after, POSTS.c.attempts < max_attempts),
             )
-            .order_by(Post.due_at)
+            .order_by(POSTS.c.due_at)
         )
-        async with self._sessions() as session:
-            rows = await session.execute(statement)
+        async with self.engine.connect() as connection:
             return [
-                StalePost(ChannelRef(platform, workspace_id, channel_id), post_id)
-                for post_id, channel_id, workspace_id in rows
+                StalePost(ChannelRef(platform, row.workspace_id, row.channel_id), row.id)
+                for row in await connection.execute(statement)
             ]
 
     async def open_posts(self, platform: Platform) -> Sequence[OpenPost]:
+        workspaces = WORKSPACES
         statement = (
-            select(Post, Channel.external_id, Workspace.external_id)
-            .join(Channel, Channel.id == Post.channel_id)
-            .join(Workspace, Workspace.id == Post.workspace_id)
-            .where(Post.platform == platform.value, Post.status == PostStatus.POSTED.value)
-            .order_by(Post.posted_at)
+            select(*_POST_COLUMNS, workspaces.c.external_id.label("workspace_external_id"))
+            .select_from(
+                POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id).join(
+                    workspaces, workspaces.c.id == POSTS.c.workspace_id
+                )
+            )
+            .where(POSTS.c.platform == platform.value, POSTS.c.status == PostStatus.POSTED.value)
+            .order_by(POSTS.c.posted_at)
         )
-        async with self._sessions() as session:
-            rows = await session.execute(statement)
+        async with self.engine.connect() as connection:
             result = []
-            for post, channel_id, workspace_id in rows:
-                record = _post_record(post, channel_id, WorkspaceRef(platform, workspace_id))
+            for row in await connection.execute(statement):
+                record = _post_record(row, WorkspaceRef(platform, row.workspace_external_id))
                 if record.thread is not None and record.posted_at is not None:
-                    result.append(OpenPost(post.id, record.channel, record.thread, record.posted_at))
+                    result.append(OpenPost(record.id, record.channel, record.thread, record.posted_at))
             return result
 
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool:
-        async with self._sessions() as session, session.begin():
-            workspace_id = (
-                await session.execute(
-                    select(Workspace.id).where(
-                        Workspace.platform == workspace.platform.value,
-                        Workspace.external_id == workspace.workspace_id,
+        table = WORKSPACES
+        async with self.engine.begin() as connection:
+            key = (
+                await connection.execute(
+                    select(table.c.id).where(
+                        table.c.platform == workspace.platform.value, table.c.external_id == workspace.workspace_id
                     )
                 )
             ).scalar_one_or_none()
-            self._workspace_ids.pop(workspace, None)
-            if workspace_id is None:
+            self._forget_workspace(workspace)
+            if key is None:
                 return False
             # Children first, so the purge does not depend on the database enforcing cascades.
-            for model in (Vote, Answer, MockRound, MockSession, Post, Channel, ProcessedEvent, Member):
-                await session.execute(delete(model).where(model.workspace_id == workspace_id))
-            await session.execute(delete(Workspace).where(Workspace.id == workspace_id))
+            for child in (VOTES, ANSWERS, ROUNDS, SESSIONS, POSTS, CHANNELS, EVENTS, MEMBERS):
+                await connection.execute(delete(child).where(child.c.workspace_id == key))
+            await connection.execute(delete(table).where(table.c.id == key))
             return True
 
     async def prune_events(self, older_than: datetime) -> int:
-        async with self._sessions() as session, session.begin():
-            result = await session.execute(delete(ProcessedEvent).where(ProcessedEvent.processed_at < older_than))
-            return int(result.rowcount)  # type: ignore[attr-defined]
+        table = EVENTS
+        async with self.engine.begin() as connection:
+            result = await connection.execute(delete(table).where(table.c.processed_at < older_than))
+            return int(result.rowcount)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.documents import Bullets, Heading, Paragraph, Quote, plain_text
@@ -45,7 +47,7 @@ async def close_and_get_wrap_up(harness: Harness) -> PostSummary:
 
 
 async def count(harness: Harness, model: type) -> int:
-    async with harness.store._sessions() as session:
+    async with harness.store.engine.connect() as session:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
@@ -227,3 +229,40 @@ async def test_open_threads_and_stored_answers_for_reconciliation(harness: Harne
     harness.clock.set(datetime(2026, 11, 25, 12, tzinfo=UTC))
     await harness.tick()  # everything closes
     assert thread not in [item.thread for item in await harness.engine.open_threads(CHANNEL.platform)]
+
+
+async def test_feedback_receipts_are_written_behind_and_flushed(harness: Harness) -> None:
+    await open_rollout_question(harness)
+    posted = await harness.post_answer(ALICE, ROLLOUT_WEAK)
+    async with harness.store.transaction(CHANNEL.workspace) as tx:
+        waiting = await tx.answer_by_message(posted.message)
+    assert waiting is not None and waiting.feedback is None  # not written yet: batched
+    await harness.dispatcher.close()  # shutdown writes what is waiting
+    async with harness.store.transaction(CHANNEL.workspace) as tx:
+        stored = await tx.answer_by_message(posted.message)
+    reply = harness.outbox.of(ReplyInThread)[-1]
+    assert stored is not None and stored.feedback is not None
+    assert stored.feedback.message_id and reply.feedback_for_answer == stored.id
+
+
+async def test_a_member_forgotten_by_another_process_answers_again(
+    harness: Harness, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.store.database import create_engine
+    from bot.store.sql import SqlStore
+    from tests.support.harness import Harness as Other
+
+    await open_rollout_question(harness)
+    await harness.post_answer(ALICE, ROLLOUT_WEAK)  # this process now caches Alice's member id
+    other_store = SqlStore(create_engine(database_url))
+    try:
+        other = Other(store=other_store, catalog=harness.catalog, clock=harness.clock)
+        other._ids = itertools.count(900_000)  # its own event ids: the first harness used 1, 2, ...
+        await other.command("forget", "confirm", member=ALICE)  # another process deletes her
+    finally:
+        await other_store.close()
+    with caplog.at_level("INFO", logger="bot.engine.core"):
+        await harness.post_answer(ALICE, ROLLOUT_STRONG)  # the stale id fails, the store retries from scratch
+    assert any("after a stale reference" in record.getMessage() for record in caplog.records)
+    assert await count(harness, Answer) == 1
+    assert "Score" in plain_text(harness.outbox.of(ReplyInThread)[-1].content)

@@ -42,7 +42,7 @@ async def configure_due_channels(store: SqlStore, catalog: Catalog, count: int) 
 
 
 async def post_count(store: SqlStore) -> tuple[int, int]:
-    async with store._sessions() as session:
+    async with store.engine.connect() as session:
         total = (await session.execute(select(func.count()).select_from(Post))).scalar_one()
         distinct = (await session.execute(select(func.count(func.distinct(Post.channel_id))))).scalar_one()
     return int(total), int(distinct)

@@ -70,7 +70,7 @@ async def test_export_holds_the_members_data(harness: Harness) -> None:
 
 
 async def member_rows(harness: Harness, external_id: str) -> dict[str, int]:
-    async with harness.store._sessions() as session:
+    async with harness.store.engine.connect() as session:
         member_ids = list((await session.execute(select(Member.id).where(Member.external_id == external_id))).scalars())
         counts = {"members": len(member_ids)}
         for name, model, column in (
@@ -171,7 +171,7 @@ async def test_removal_purges_only_that_workspace(harness: Harness) -> None:
     await harness.dispatcher.process(
         WorkspaceRemoved(event_id="Ev-uninstall", at=harness.now, workspace=CHANNEL.workspace)
     )
-    async with harness.store._sessions() as session:
+    async with harness.store.engine.connect() as session:
         remaining = list((await session.execute(select(Workspace.external_id))).scalars())
         answers = list((await session.execute(select(Answer.id))).scalars())
     assert remaining == ["T0002"] and answers == []
