@@ -1,36 +1,108 @@
-"""Helpers checks use to find a signal in context: several patterns inside one sentence."""
+"""Helpers checks use to find a signal in context and to cite it.
+
+"In context" means the parts of a signal occur together: inside one sentence, or in a sentence and
+its neighbour (people often say what breaks in one sentence and who pays in the next). Evidence is
+always cited from prose sentences, so a result can quote what triggered it.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 
+from bot.rubric.framework import CheckResult, Status
+from bot.rubric.lexicon import Terms, found_terms
 from bot.rubric.text import AnswerText, Sentence, excerpt
 
-
-def sentences_with(answer: AnswerText, *patterns: re.Pattern[str]) -> Iterator[Sentence]:
-    """Prose sentences in which every pattern occurs."""
-    for sentence in answer.prose:
-        if all(pattern.search(sentence.lower) for pattern in patterns):
-            yield sentence
+QUOTE_LIMIT = 80
 
 
-def with_quantity(sentences: Iterable[Sentence]) -> Iterator[Sentence]:
-    return (sentence for sentence in sentences if sentence.quantities)
+def sentences_with(answer: AnswerText, *groups: Terms) -> list[Sentence]:
+    """Prose sentences that contain every one of ``groups``."""
+    bits = [group.bit for group in groups]
+    return [sentence for sentence in answer.prose if all(sentence.mask & bit for bit in bits)]
 
 
-def matched_terms(pattern: re.Pattern[str], sentences: Iterable[Sentence]) -> list[str]:
-    """Distinct matches of ``pattern``, in order of first appearance."""
+def positions_with(answer: AnswerText, *groups: Terms) -> list[int]:
+    """Positions in ``answer.prose`` of the sentences that contain every one of ``groups``."""
+    bits = [group.bit for group in groups]
+    return [position for position, mask in enumerate(answer.masks) if all(mask & bit for bit in bits)]
+
+
+def near(answer: AnswerText, anchor: Terms, *others: Terms, span: int = 1) -> list[Sentence]:
+    """Sentences containing ``anchor`` where each of ``others`` occurs within ``span`` sentences."""
+    found = []
+    for position, mask in enumerate(answer.masks):
+        if not mask & anchor.bit:
+            continue
+        around = answer.window(position, span) if others else mask
+        if all(around & other.bit for other in others):
+            found.append(answer.prose[position])
+    return found
+
+
+def neighbours(answer: AnswerText, sentence: Sentence, span: int = 1) -> list[Sentence]:
+    """``sentence`` and the prose sentences up to ``span`` either side of it, in order."""
+    position = answer.prose.index(sentence)
+    return list(answer.prose[max(0, position - span) : position + span + 1])
+
+
+def with_quantity(sentences: Iterable[Sentence], *kinds: str) -> list[Sentence]:
+    """Sentences that hold a quantity (of one of ``kinds``, when given)."""
+    if not kinds:
+        return [sentence for sentence in sentences if sentence.quantities]
+    wanted = frozenset(kinds)
+    return [sentence for sentence in sentences if sentence.quantity_kinds & wanted]
+
+
+def terms_in(group: Terms, sentences: Iterable[Sentence]) -> list[str]:
+    """Distinct words or phrases of ``group`` in ``sentences``, in order of first appearance."""
     seen: dict[str, None] = {}
     for sentence in sentences:
-        for match in pattern.finditer(sentence.lower):
-            seen.setdefault(" ".join(match.group(0).split()), None)
+        if sentence.mask & group.bit:
+            for term in found_terms(group, sentence.words):
+                seen.setdefault(term, None)
     return list(seen)
 
 
-def quote(sentence: Sentence, limit: int = 90) -> str:
+def quote(sentence: Sentence, limit: int = QUOTE_LIMIT) -> str:
     return f"“{excerpt(sentence.text, limit)}”"
 
 
 def quotes(sentences: Iterable[Sentence], limit: int = 2) -> tuple[str, ...]:
-    return tuple(quote(sentence) for sentence in list(sentences)[:limit])
+    unique = list(dict.fromkeys(sentences))
+    return tuple(quote(sentence) for sentence in unique[:limit])
+
+
+def distinct(sentences: Iterable[Sentence]) -> list[Sentence]:
+    """Sentences without repeats, in reading order."""
+    return sorted(dict.fromkeys(sentences), key=lambda sentence: sentence.order)
+
+
+def result(
+    check_id: str,
+    status: Status,
+    reason: str,
+    tip: str | None = None,
+    cited: Iterable[Sentence] = (),
+    *,
+    labelled: Sequence[tuple[str, Sentence]] = (),
+) -> CheckResult:
+    """A result quoting the sentences it relies on, or labelled parts ("action: …") when given."""
+    ordered = list(dict.fromkeys(cited))
+    if labelled:
+        evidence = tuple(f"{label}: {quote(sentence, 60)}" for label, sentence in labelled[:3])
+    else:
+        evidence = tuple(quote(sentence) for sentence in ordered[:2])
+    indices = {sentence.order for sentence in ordered} | {sentence.order for _, sentence in labelled}
+    return CheckResult(check_id, status, reason, tip, evidence, cited=tuple(sorted(indices)))
+
+
+def listed(items: Sequence[str], limit: int = 3) -> str:
+    """``a, b and c`` (and ``n more``), for reasons."""
+    shown = list(items[:limit])
+    extra = len(items) - len(shown)
+    if extra > 0:
+        shown.append(f"{extra} more")
+    if len(shown) == 1:
+        return shown[0]
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
