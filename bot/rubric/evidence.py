@@ -40,10 +40,14 @@ def near(answer: AnswerText, anchor: Terms, *others: Terms, span: int = 1) -> li
     return found
 
 
-def neighbours(answer: AnswerText, sentence: Sentence, span: int = 1) -> list[Sentence]:
-    """``sentence`` and the prose sentences up to ``span`` either side of it, in order."""
-    position = answer.prose.index(sentence)
-    return list(answer.prose[max(0, position - span) : position + span + 1])
+def supporting(answer: AnswerText, position: int, bits: int, span: int = 1) -> list[Sentence]:
+    """Prose sentence ``position`` and the neighbours within ``span`` that hold any of ``bits``.
+
+    Checks that find a signal's parts across neighbouring sentences cite all of them.
+    """
+    start = max(0, position - span)
+    around = answer.prose[start : position + span + 1]
+    return [s for offset, s in enumerate(around) if start + offset == position or s.mask & bits]
 
 
 def with_quantity(sentences: Iterable[Sentence], *kinds: str) -> list[Sentence]:

@@ -117,7 +117,7 @@ _PENALTY_SHARE = {Status.PASS: 0.0, Status.PARTIAL: 0.5, Status.MISS: 1.0}
 
 # The most an answer can score given how many distinct sentences carry evidence for the checks it
 # passes. Only cited sentences count, so padding an answer with filler never lifts its ceiling.
-_EVIDENCE_CAPS = (0, 15, 35, 55, 75)  # by number of cited sentences; five or more: no cap
+_EVIDENCE_CAPS = (0, 15, 45, 75)  # by number of cited sentences; four or more: no cap
 _ONE_LINE_CAP = 15
 _LIST_CAP = 35
 _MIN_WORDS = 20

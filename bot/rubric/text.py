@@ -21,10 +21,14 @@ from typing import NamedTuple
 
 from bot.rubric.lexicon import NUMERIC_BIT, Terms, sentence_mask, terms, token_masks, tokenize
 
-# Sentence ends: . ! ? followed by a space (optionally closed by a quote or bracket), and every line
-# break, so each bullet of a list is its own piece. Plain string replacement is several times faster
-# than a regular expression with look-behinds here.
+# Sentence ends: . ! ? followed by a space (optionally closed by a quote or bracket). Plain string
+# replacement is several times faster than a regular expression with look-behinds here.
 _ENDINGS = (". ", "! ", "? ", '." ', ".” ", ".) ", '?" ', "?” ", '!" ', "!” ", ".' ", ".’ ")
+# A line break ends a piece when the line ends a sentence or the next line starts a list item;
+# otherwise it is a soft wrap (pasted or hard-wrapped text) and the lines are joined.
+_LINE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
+_ITEM_MARKS = ("-", "*", "•", "–", "—", "#", ">")
+_ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s")
 _ABBREVIATIONS = frozenset(
     {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "u.s.", "u.k.", "no.", "cf.", "esp.", "mr.", "ms.", "dr."}
 )
@@ -107,29 +111,48 @@ class Sentence(NamedTuple):
         return any(self.mask & group.bit for group in groups)
 
 
+def _lines(text: str) -> list[str]:
+    """Lines of text with soft wraps joined; blank lines and list items stay separate."""
+    lines: list[str] = []
+    joinable = False
+    for raw in text.replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            joinable = False
+            continue
+        starts_item = line.startswith(_ITEM_MARKS) or bool(_ITEM_NUMBER.match(line))
+        if joinable and not starts_item:
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+        joinable = not lines[-1].endswith(_LINE_ENDS)
+    return lines
+
+
 def _pieces(text: str) -> list[str]:
-    marked = text.replace("\r", "\n")
-    for ending in _ENDINGS:
-        if ending in marked:
-            marked = marked.replace(ending, ending[:-1] + "\n")
     pieces: list[str] = []
     pending = ""
-    for raw in marked.split("\n"):
-        piece = " ".join(raw.split()) if "  " in raw or "\t" in raw else raw.strip()
-        if not piece:
-            continue
-        piece = f"{pending} {piece}" if pending else piece
-        if piece.endswith("."):
-            last = piece.rsplit(" ", 1)[-1].lower()
-            if last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha() and " " in piece):
-                pending = piece  # "e.g." or an initial ended the line, not the sentence
+    for line in _lines(text):
+        marked = line
+        for ending in _ENDINGS:
+            if ending in marked:
+                marked = marked.replace(ending, ending[:-1] + "\n")
+        for raw in marked.split("\n"):
+            piece = " ".join(raw.split()) if "  " in raw or "\t" in raw else raw.strip()
+            if not piece:
                 continue
-        pending = ""
-        if piece.count(" ") >= _MAX_SPAN_WORDS:
-            words = piece.split(" ")
-            pieces.extend(" ".join(words[i : i + _SPAN_WORDS]) for i in range(0, len(words), _SPAN_WORDS))
-        else:
-            pieces.append(piece)
+            piece = f"{pending} {piece}" if pending else piece
+            if piece.endswith("."):
+                last = piece.rsplit(" ", 1)[-1].lower()
+                if last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha() and " " in piece):
+                    pending = piece  # "e.g." or an initial ended the line, not the sentence
+                    continue
+            pending = ""
+            if piece.count(" ") >= _MAX_SPAN_WORDS:
+                words = piece.split(" ")
+                pieces.extend(" ".join(words[i : i + _SPAN_WORDS]) for i in range(0, len(words), _SPAN_WORDS))
+            else:
+                pieces.append(piece)
     if pending:
         pieces.append(pending)
     return pieces

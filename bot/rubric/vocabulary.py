@@ -33,7 +33,7 @@ DECIDE = terms(
     "i'd ship", "we'd ship", "ship first", "i would", "i'd", "we'd", "we would", "i'll", "we will", "we'll",
     "i want", "i'd want", "i propose", "i proposed", "proposed", "i pushed", "i insisted", "overruled", "i killed",
     "i paused", "i delayed", "i cut", "we cut", "i dropped", "we dropped", "i deferred", "we deferred", "defer*",
-    "agreed to", "approved", "escalated", "i'd keep", "we kept", "i kept",
+    "agreed to", "approved", "escalated", "i'd keep",
     name="decision",
 )  # fmt: skip
 
@@ -63,7 +63,7 @@ USER_IMPACT = terms(
 # Business value: money and the things that turn into money.
 MONEY = terms(
     "cost*", "revenue*", "margin*", "gmv", "tpv", "volume", "sales", "conversion*", "profit*", "price*", "pricing",
-    "fee*", "spend*", "budget*", "savings", "save*", "loss", "losses", "lose", "losing", "lost", "fine", "fines",
+    "fee*", "spend*", "budget*", "savings", "save*", "loss", "losses", "lose", "losing", "lost", "a fine", "the fine", "fines",
     "fined", "penalt*", "chargeback*", "write off*", "bad debt", "default rate*", "defaults", "credit loss*", "fraud loss*", "churn*",
     "retention", "lifetime value", "ltv", "arr", "mrr", "take rate", "interchange", "unit economics",
     "approval rate*", "acceptance rate*", "authorisation rate*", "authorization rate*", "checkout completion", "basket*",
@@ -82,7 +82,7 @@ ENGINEERING_MEASURE = terms(
 # Someone carrying a cost: the question of who pays.
 WHO_BEARS = terms(
     "who pays", "who bears", "who eats", "who absorbs", "who carries", "absorb*", "bear the", "bears the", "bore the",
-    "eat the", "eats the", "ate the", "pays for", "pay for", "paid for", "on the hook", "liable", "falls on",
+    "eat the", "eats the", "ate the", "on the hook", "liable", "falls on",
     "lands on", "borne by", "picks up the", "foot the bill", "we absorb", "we eat", "carry the cost",
     "carries the cost", "at our expense", "at their expense", "out of pocket", "passed on",
     name="who bears the cost",

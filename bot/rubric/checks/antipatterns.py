@@ -134,14 +134,15 @@ ML = terms(
     "model can", "model could", "gradient boost*", "random forest*", "xgboost", "anomaly detection",
     name="machine learning",
 )  # fmt: skip
+# Why a model fits (or rules fit better): the data it needs, what it can explain, what it replaces.
+# Operating words such as "monitor" or "retrain" are not reasons to use a model in the first place.
 FITNESS = terms(
-    "rule*", "rules based", "heuristic*", "interpretab*", "explainab*", "explain*", "labelled data", "labeled data",
-    "labels", "training data", "ground truth", "cold start", "enough data", "not enough", "feedback loop*",
-    "precision", "recall", "false positive*", "false negative*", "threshold*", "human review", "manual review",
-    "fit for", "fitness", "pattern space", "too many patterns", "simple rule*", "start with rules", "baseline",
-    "audit*", "appeal*", "bias", "drift", "monitor*", "where it fits", "when to use", "instead of", "rather than",
-    "overkill", "shadow mode", "backtest*", "validat*", "calibrat*", "too large", "too many", "can't keep up",
-    "scale beyond", "data to train", "train it on", "trained on",
+    "rule*", "rules based", "heuristic*", "interpretab*", "explainab*", "explain*", "labelled", "labeled", "labels",
+    "training data", "ground truth", "cold start", "enough data", "not enough", "feedback loop*", "human review",
+    "manual review", "fit for", "fitness", "pattern space", "too many patterns", "simple rule*", "start with rules",
+    "baseline", "appeal*", "where it fits", "when to use", "instead of", "rather than", "overkill", "shadow mode",
+    "backtest*", "too large", "too many", "can't keep up", "scale beyond", "beats the rules", "beat the rules",
+    "outperform*",
     name="fitness for purpose",
 )  # fmt: skip
 

@@ -50,7 +50,7 @@ STATEFUL = terms(
 )  # fmt: skip
 VERSIONING = terms(
     "version*", "backward compatib*", "backwards compatib*", "breaking change*", "non breaking", "without breaking",
-    "deprecat*", "sunset*", "migration window", "pinned", "pin", "opt in", "changelog", "additive",
+    "deprecat*", "sunset*", "migration window", "pinned", "pin", "opt in", "additive",
     "compatib*", "upgrade path", "api version*",
     name="versioning",
 )  # fmt: skip
@@ -70,37 +70,17 @@ MECHANISMS: dict[str, tuple[Terms, int]] = {
 
 _PROMPT_CUES = {
     "events": compile_terms(
-        "webhook*", "event*", "notification*", "async*", "callback*", "message*", "queue*", "stream*"
+        "webhook*", "event*", "notification*", "async*", "callback*", "message*", "queue*", "stream*",
     ),
     "requests": compile_terms(
-        "payment*",
-        "charge*",
-        "payout*",
-        "retry",
-        "retries",
-        "timeout*",
-        "refund*",
-        "transfer*",
-        "request*",
-        "api",
-        "apis",
-        "checkout",
-        "endpoint*",
+        "payment*", "charge*", "payout*", "retry", "retries", "timeout*", "times out", "timed out", "refund*",
+        "transfer*", "request*",
     ),
     "versions": compile_terms(
-        "version*",
-        "breaking",
-        "deprecat*",
-        "migrat*",
-        "upgrade*",
-        "change the api",
-        "v2",
-        "new api",
-        "redesign*",
-        "sunset*",
-        "integrator*",
+        "version*", "breaking", "deprecat*", "migrat*", "upgrade*", "change the api", "v2", "new api", "redesign*",
+        "sunset*", "integrator*", "integrations", "response shape", "shape of",
     ),
-}
+}  # fmt: skip
 _REQUIRED_BY_CUE = {
     "events": ("idempotency", "retries with backoff", "ordering"),
     "requests": ("idempotency", "retries with backoff"),
@@ -116,9 +96,11 @@ def required_mechanisms(prompt: str) -> tuple[tuple[str, ...], int]:
     """
     text = prompt.lower()
     required: dict[str, None] = {}
-    for cue, pattern in _PROMPT_CUES.items():
-        if pattern.search(text):
-            required.update(dict.fromkeys(_REQUIRED_BY_CUE[cue]))
+    cues = [cue for cue, pattern in _PROMPT_CUES.items() if pattern.search(text)]
+    if "versions" in cues and "events" not in cues:
+        cues = ["versions"]  # a question about changing an API is about versioning, whatever it changes
+    for cue in cues:
+        required.update(dict.fromkeys(_REQUIRED_BY_CUE[cue]))
     if not required:
         return tuple(MECHANISMS), 2
     return tuple(required), min(len(required), 3)

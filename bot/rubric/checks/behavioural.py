@@ -28,6 +28,9 @@ _DECISIVE = frozenset(
     vetoed reallocated traded deferred dropped stopped made rejected redirected reframed descoped stopped halted
     reverted blocked bet forced convinced persuaded""".split()
 )
+# "I took ownership", "I stepped up", "I brought everyone together": claims about oneself, not acts.
+_CLAIM_OBJECTS = frozenset({"ownership", "responsibility", "up", "in", "charge"})
+_TOGETHER = frozenset({"together", "aligned", "alignment", "page", "loop"})
 _ADVERBS = frozenset(
     """then also eventually finally personally immediately instead still just first quickly ultimately directly
     deliberately explicitly""".split()
@@ -45,6 +48,9 @@ def first_person_actions(words: tuple[str, ...]) -> tuple[str, ...]:
         if verb in _ADVERBS and index + 2 < len(words):
             verb = words[index + 2]
         if verb in _WEAK:
+            continue
+        after = words[index + 2 : index + 7]
+        if (after and after[0] in _CLAIM_OBJECTS) or _TOGETHER.intersection(after):
             continue
         if verb in _IRREGULAR_ACTIONS or (verb.endswith("ed") and len(verb) > 4):
             verbs.append(verb)
@@ -89,8 +95,8 @@ LEARNED = terms(
     name="learned",
 )  # fmt: skip
 OWNERSHIP_PHRASES = terms(
-    "my call", "i made the call", "i owned", "i was accountable", "i took ownership", "i took responsibility",
-    "on me", "my decision", "i signed off", "i said no", "i pushed back",
+    "my call", "i made the call", "i owned", "i was accountable", "on me", "my decision", "i signed off",
+    "i said no", "i pushed back",
     name="ownership",
 )  # fmt: skip
 
@@ -137,7 +143,7 @@ def star_l(answer: AnswerText, context: QuestionContext) -> CheckResult:
             cited=[sentence for _, sentence in labelled],
             labelled=labelled[2:],
         )
-    if len(parts) >= 3:
+    if len(parts) >= 3 or (len(parts) >= 2 and "action" in found):
         if "result" not in found and "action" in found:
             problem = "the result is not measured (or missing)"
         elif missing:
@@ -171,7 +177,7 @@ def star_l(answer: AnswerText, context: QuestionContext) -> CheckResult:
 def ownership(answer: AnswerText, context: QuestionContext) -> CheckResult:
     acting = [s for s in answer.prose if _acts(s) or s.mask & OWNERSHIP_PHRASES.bit]
     decisive = [s for s in acting if set(_acts(s)) & _DECISIVE or s.mask & OWNERSHIP_PHRASES.bit]
-    if len(acting) >= 2 and decisive:
+    if (len(acting) >= 2 and decisive) or len(acting) >= 3:
         verbs = list(dict.fromkeys(verb for sentence in acting for verb in _acts(sentence)))
         return result(
             "ownership",
@@ -201,7 +207,7 @@ CONFLICT = terms(
     "wouldn't", "would not", "no bandwidth", "competing", "clash*", "veto*", "opposed", "unhappy", "frustrat*",
     "stalled", "at odds", "insisted", "fought", "contested", "challenged", "didn't agree", "did not agree",
     "not convinced", "skeptic*", "sceptic*", "said no", "wanted to ship", "wanted to launch", "wanted to wait",
-    "angry", "escalat*", "friction", "standoff",
+    "angry", "escalat*", "friction", "standoff", "worried", "concern*", "unconvinced", "doubt*",
     name="conflict",
 )  # fmt: skip
 RESOLUTION = terms(

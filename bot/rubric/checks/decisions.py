@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-from bot.rubric.evidence import result
+from bot.rubric.evidence import result, supporting
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText
-from bot.rubric.vocabulary import CAUSAL, DECIDE
+from bot.rubric.vocabulary import CAUSAL
+
+# A call being made. Bare modals ("I'd", "we will") are not enough: "I'd keep stakeholders informed"
+# decides nothing, so the verb has to be one of choosing, cutting, keeping or committing.
+CALL = terms(
+    "choose", "chose", "chosen", "choosing", "pick", "picked", "decide*", "decision*", "prioriti*", "recommend*",
+    "opt for", "opted", "go with", "went with", "going with", "start with", "started with", "focus on", "focused on",
+    "bet on", "commit to", "committed to", "my call", "the call", "made the call", "settle on", "settled on",
+    "ship first", "i'd cut", "i would cut", "we'd cut", "i cut", "we cut", "i'd drop",
+    "i dropped", "we dropped", "i'd defer", "i deferred", "we deferred", "i'd keep", "i would keep", "we'd keep",
+    "i'd ship", "i would ship", "we'd ship", "i'd launch", "i would launch", "we'd launch", "i'd build",
+    "i would build", "we'd build", "i'd buy", "i would buy", "we'd buy", "i'd say no", "i said no", "i'd pause",
+    "i paused", "i'd stop", "i stopped", "i'd hold", "i'd delay", "i delayed", "i'd wait", "i'd go", "i'd target",
+    "i'd tier", "i'd grandfather", "i'd allow", "i'd require", "i'd gate", "i'd switch", "i'd move", "i'd put",
+    "i'd invest", "i'd give", "i'd fund", "i'd staff", "i'd approve", "i'd reject", "i'd kill", "i killed",
+    "i'd spend", "i'd trade", "i'd accept", "i'd keep", "i'd limit", "i'd cap", "i'd replace", "i'd skip",
+    "i'd use", "i would use", "we'd use",
+    "not now", "my recommendation", "the answer is",
+    name="a call",
+)  # fmt: skip
 
 REJECTED = terms(
-    "instead of", "rather than", "over", "not", "defer*", "deprioriti*", "de prioriti*", "cut", "drop", "dropped",
+    "instead of", "rather than", "not", "defer*", "deprioriti*", "de prioriti*", "cut", "drop", "dropped",
     "dropping", "postpone*", "park", "parked", "say no", "said no", "saying no", "reject*", "won't", "wouldn't",
     "later", "out of scope", "punt*", "skip*", "leave out", "left out", "leaving out", "hold off", "held off",
     "the alternative", "alternative*", "other option*", "second", "next quarter", "phase two", "v2", "not now",
@@ -21,9 +40,14 @@ COST_ACCEPTED = terms(
     "we lose", "we'd lose", "i'd lose", "lose", "losing", "give up", "gave up", "giving up", "downside*",
     "trade off*", "tradeoff*", "sacrific*", "even though", "although", "absorb*", "we eat", "live with", "worse",
     "slower", "means waiting", "wait", "waits", "delay*", "the risk", "risk is", "which costs", "which cost",
-    "price of", "tax", "but", "penalty", "hit", "takes a hit",
+    "price of", "tax", "but it means", "but that means", "but this means", "but it costs", "but we", "penalty",
+    "takes a hit", "slip", "slips", "the downside", "we give up", "at a cost", "costs us", "cost me", "we'd miss",
+    "miss out", "lose out", "complain", "unhappy",
     name="cost accepted",
 )  # fmt: skip
+
+
+_PARTS = CAUSAL.bit | REJECTED.bit | COST_ACCEPTED.bit
 
 
 @register(
@@ -37,7 +61,7 @@ def prioritisation(answer: AnswerText, context: QuestionContext) -> CheckResult:
     complete = []
     rejecting = []
     for position, sentence in enumerate(answer.prose):
-        if not sentence.mask & DECIDE.bit:
+        if not sentence.mask & CALL.bit:
             continue
         around = answer.window(position)
         wider = answer.window(position, 2)
@@ -48,13 +72,13 @@ def prioritisation(answer: AnswerText, context: QuestionContext) -> CheckResult:
         if has_rejection:
             rejecting.append(sentence)
         if has_reason and has_rejection and wider & COST_ACCEPTED.bit:
-            complete.append(sentence)
+            complete.extend(supporting(answer, position, _PARTS, span=2))
     if complete:
         return result(
             "prioritisation",
             Status.PASS,
             "Makes a call with its reason, the option turned down and the cost accepted.",
-            cited=complete + reasoned,
+            cited=[*complete, *reasoned],
         )
     if reasoned or rejecting:
         what = "gives the reason" if reasoned else "names what loses out"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rubric.evidence import result
+from bot.rubric.evidence import result, supporting
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText, Sentence
@@ -50,7 +50,10 @@ def escalation(answer: AnswerText, context: QuestionContext) -> CheckResult:
         has_evidence = bool(around & EVIDENCE.bit) or any(
             neighbour.quantities for neighbour in answer.prose[max(0, position - 1) : position + 2]
         )
-        (full if has_owner and has_evidence else partial).append(sentence)
+        if has_owner and has_evidence:
+            full.extend(supporting(answer, position, OWNER.bit | EVIDENCE.bit))
+        else:
+            partial.append(sentence)
     if full:
         return result(
             "escalation",

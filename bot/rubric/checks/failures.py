@@ -12,7 +12,8 @@ from bot.rubric.vocabulary import MONEY, USER_IMPACT, USERS
 # all occur in the sentence ("lost" and "event" together are a lost event; "lost" alone is not).
 _CARRIERS = terms(
     "event*", "webhook*", "message*", "update*", "notification*", "payment*", "payout*", "transaction*",
-    "record*", "request*", "order*", "callback*", "email*", "data",
+    "record*", "request*", "order*", "callback*", "email*", "data", "refund*", "settlement*", "parcel*",
+    "shipment*", "decision*",
     name="things that get lost",
 )  # fmt: skip
 _LOST_WORDS = terms("lost", "lose", "loses", "dropped", "drops", "missed", "missing", "never arrive*", name="lost")
@@ -23,6 +24,8 @@ MODES: dict[str, tuple[tuple[Terms, ...], ...]] = {
                 "duplicate*", "double charg*", "charged twice", "charge twice", "charges twice", "double payout*",
                 "paid twice", "pay twice", "paid out twice", "double count*", "double fulfil*", "double ship*",
                 "ship twice", "shipped twice", "twice", "double spend*", "double booking*", "double refund*",
+                "more than once", "multiple times", "three times", "the same update", "the same event",
+                "the same message", "the same notification", "the same payment", "repeated", "repeats",
                 name="duplicates",
             ),
         ),
@@ -44,6 +47,20 @@ MODES: dict[str, tuple[tuple[Terms, ...], ...]] = {
                 "out of order", "wrong order", "reorder*", "race condition*", "race*", "arrive before",
                 "arrives before", "arrived before", "older event*", "stale event*",
                 name="out-of-order delivery",
+            ),
+        ),
+    ),
+    "delays": (
+        (terms("late", "delayed", "delay*", "slow", "slower", "stuck", "held up", name="delays"), _CARRIERS),
+        (terms("payout is late", "arrives late", "arrive late", "weeks late", "days late", name="late money"),),
+    ),
+    "wrong amounts": (
+        (
+            terms(
+                "wrong amount*", "smaller than expected", "larger than expected", "wrong account*", "wrong customer*",
+                "wrong card", "wrong instalment*", "wrong installment*", "overcharg*", "undercharg*", "charged the full",
+                "charged again", "wrong price", "rounding",
+                name="wrong amounts",
             ),
         ),
     ),
@@ -107,7 +124,7 @@ GENERIC_FAILURE = terms(
 )  # fmt: skip
 CONSEQUENCE = terms(
     "reconcil*", "support ticket*", "ticket*", "refund*", "payout*", "charge*", "ledger*", "invoice*", "compliance",
-    "audit*", "regulator*", "fine", "fines", "fulfil*", "fulfill*", "ship*", "shipping", "stock", "inventory",
+    "audit*", "regulator*", "a fine", "fines", "fulfil*", "fulfill*", "ship*", "shipping", "stock", "inventory",
     "cash flow", "cash", "balance*", "statement*", "manual work", "call support", "calls", "complain*", "angry",
     "confus*", "lose trust", "trust", "money", "books", "month end",
     name="consequence",
@@ -138,29 +155,34 @@ def _modes_in(sentence: Sentence) -> list[str]:
 def failure_impact(answer: AnswerText, context: QuestionContext) -> CheckResult:
     traced: dict[str, Sentence] = {}
     named: dict[str, Sentence] = {}
+    impact_sentences: dict[Sentence, None] = {}  # mode sentences and the neighbours that give their impact
     generic_traced: list[Sentence] = []
     for position, sentence in enumerate(answer.prose):
         modes = _modes_in(sentence)
-        has_impact = bool(answer.window(position) & _IMPACT)
+        impact = [s for s in answer.prose[max(0, position - 1) : position + 2] if s.mask & _IMPACT]
         for mode in modes:
             named.setdefault(mode, sentence)
-            if has_impact:
+            if impact:
                 traced.setdefault(mode, sentence)
-        if not modes and has_impact and sentence.mask & GENERIC_FAILURE.bit and sentence.mask & _IMPACT:
+                impact_sentences.update(dict.fromkeys([sentence, *impact]))
+        if not modes and sentence.mask & GENERIC_FAILURE.bit and sentence.mask & _IMPACT:
             generic_traced.append(sentence)
-    if len(traced) >= 2 and len(set(traced.values())) >= 2:
+    # Two modes, traced across at least two sentences: a bare list of failures in one line is not enough.
+    if len(traced) >= 2 and len(impact_sentences) >= 2:
         return result(
             "failure_impact",
             Status.PASS,
             f"Traces failure modes ({listed(list(traced))}) to who is hurt and what it costs.",
-            cited=traced.values(),
+            cited=[*traced.values(), *impact_sentences],
         )
     if traced:
-        mode = next(iter(traced))
+        mode = listed(list(traced))
         return result(
             "failure_impact",
             Status.PARTIAL,
-            f"Traces one failure mode ({mode}) to its impact; other ways it breaks go unexamined.",
+            f"Traces {mode} to its impact, in one breath; the ways it breaks need walking through."
+            if len(traced) >= 2
+            else f"Traces one failure mode ({mode}) to its impact; other ways it breaks go unexamined.",
             "Walk through two or three ways it breaks (duplicates, lost events, out-of-order delivery) "
             "and say who notices and who pays for each.",
             [*traced.values(), *generic_traced[:1]],

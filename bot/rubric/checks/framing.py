@@ -10,7 +10,7 @@ from bot.rubric.evidence import listed, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText, Sentence
-from bot.rubric.vocabulary import TECHNOLOGY
+from bot.rubric.vocabulary import TECHNOLOGY, USER_IMPACT, USERS
 
 CLIENT = terms(
     "who the client is", "who is the client", "who the user is", "who the users are", "who the customer is",
@@ -28,11 +28,13 @@ DEFINE = terms(
     "by success", "success looks like", "success is", "success means", "success would be", "done means",
     "delivered means", "means delivered", "the goal is", "our goal is", "my goal is", "the goal here", "goal would be",
     "the problem is", "the real problem", "the problem here", "problem we are solving", "problem we're solving",
-    "clarify*", "clarifying", "assum*", "requirement*", "constraint*", "first question", "i'd ask", "i would ask",
+    "clarify*", "clarifying", "assum*", "requirement*", "constraint*", "first question", "ask first", "i'd first ask",
     "i'd want to know", "i would want to know", "want to know", "start by asking", "i'd start by", "before designing",
     "before i design", "before we design", "before choosing", "before picking", "before building", "before we build",
     "before i pick", "before anything", "scope", "what problem", "what matters", "it depends on", "depends on",
     "the question is", "first understand", "understand who", "understand what", "is it http", "is it the",
+    "the goal", "first goal", "goal is", "the aim", "aim is", "objective is", "the job is", "what good looks like",
+    "the outcome", "the point is", "what the customer needs", "what they need",
     name="definition",
 )  # fmt: skip
 DESIGN_MOVE = terms(
@@ -44,9 +46,15 @@ DESIGN_MOVE = terms(
 )  # fmt: skip
 
 
+_WHO = terms("who", "whom", "which", name="who")
+
+
 def _frames(sentence: Sentence) -> list[str]:
     parts = []
-    if sentence.mask & CLIENT.bit:
+    # Who the client is: named directly, asked about ("who are the users"), or described as users
+    # and what they need or suffer.
+    mask = sentence.mask
+    if mask & CLIENT.bit or (mask & USERS.bit and mask & (USER_IMPACT.bit | _WHO.bit)):
         parts.append("who the client is")
     if sentence.mask & DEFINE.bit:
         parts.append("what success or the terms mean")

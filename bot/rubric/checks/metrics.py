@@ -8,17 +8,24 @@ from bot.rubric.lexicon import found_terms, terms
 from bot.rubric.text import AnswerText, Sentence
 from bot.rubric.vocabulary import CAUSAL, METRIC
 
+# Choosing a metric. Explicit phrases are about metrics by themselves; generic ones ("I'd use",
+# "focus on") count only next to a metric word.
 CHOICE = terms(
     "one metric", "the metric", "primary metric", "main metric", "key metric", "headline metric", "single metric",
-    "north star", "i'd pick", "i'd choose", "i would pick", "i would choose", "i'd track", "i would track",
-    "i'd watch", "i would watch", "i'd measure", "i would measure", "measure success by", "measure it by",
-    "success is", "success means", "success would be", "judge it by", "judge success", "the number i",
-    "the metric i", "i'd focus on", "i would focus on", "we'd track", "we'll track", "we will track", "we'd measure",
-    "we will measure", "we'll measure", "primary", "i'd report", "i would report", "the one i", "the one that",
-    "i care about", "matters most", "i'd use", "i would use", "headline", "i'd look at", "i would look at",
-    "i'd optimise for", "i'd optimize for", "optimise for", "optimize for", "i'd anchor on", "the signal i",
-    "we tracked", "i tracked", "i chose", "we chose", "i picked", "we picked",
+    "north star", "measure success by", "measure it by", "success is", "success means", "success would be",
+    "define success", "success as", "judge it by", "judge success", "judge the", "the number i", "the metric i",
+    "the one metric", "i'd track", "i would track", "we'd track", "we'll track", "we will track", "i'd measure",
+    "i would measure", "we'd measure", "we will measure", "we'll measure", "i'd watch", "i would watch",
+    "the guardrail is", "as a guardrail", "my guardrail", "the headline", "the signal i", "i'd anchor on",
+    "anchor on", "i'd report", "i would report",
     name="metric choice",
+)  # fmt: skip
+CHOICE_GENERIC = terms(
+    "i'd pick", "i'd choose", "i would pick", "i would choose", "i'd focus on", "i would focus on", "primary",
+    "the one i", "the one that", "i care about", "matters most", "i'd use", "i would use", "i'd look at",
+    "i would look at", "i'd optimise for", "i'd optimize for", "optimise for", "optimize for", "we tracked",
+    "i tracked", "i chose", "we chose", "i picked", "we picked", "i'd lead with", "lead with", "i'd show",
+    name="generic choice",
 )  # fmt: skip
 REVEALS = terms(
     "tells us", "tells me", "tells you", "which tells", "reveal*", "shows whether", "shows us", "shows if",
@@ -34,7 +41,10 @@ LEVERAGE = terms(
     "per 1000", "per thousand", "per million", "leading indicator", "lagging", "distinguish*", "separate*",
     "split by", "broken down", "break down", "breakdown", "rather than", "instead of", "not just", "vanity",
     "ignore*", "noise", "denominator", "baseline", "ratio", "versus", "vs", "downstream", "holdout", "control group",
-    "trade off", "at the expense",
+    "trade off", "at the expense", "per transaction", "per order", "per payment", "per checkout", "per request",
+    "per unit", "per thousand", "compared with", "compared to", "leave off", "leave out", "hides", "hide",
+    "inputs", "input metric*", "outcome metric*", "leading", "stayed flat", "held steady", "didn't get worse",
+    "did not get worse", "side effect*", "hidden cost*",
     name="leverage",
 )  # fmt: skip
 METRIC_NAMES = terms(
@@ -44,21 +54,47 @@ METRIC_NAMES = terms(
     "api calls", "downloads", "installs", "click through", "ctr", "ltv", "cac", "arpu", "approval rate*",
     "default rate*", "delivery rate*", "fraud rate*", "chargeback rate*", "incidents", "satisfaction", "traffic",
     "sessions", "mttr", "velocity", "bounce rate", "volume", "growth", "users", "number of api errors",
-    "api errors", "usage", "activation",
+    "api errors", "errors", "usage", "activation", "story points", "tickets closed", "meetings held",
+    "deployment frequency", "completion", "match rate",
     name="metric names",
 )  # fmt: skip
-_CHOSEN_WITH_WHY = CAUSAL.bit | REVEALS.bit
+_WHY = CAUSAL.bit | REVEALS.bit
+_MEASURE = METRIC.bit | METRIC_NAMES.bit
+
+
+def _lists_metrics(sentence: Sentence) -> bool:
+    return bool(sentence.mask & METRIC_NAMES.bit) and len(found_terms(METRIC_NAMES, sentence.words)) >= 3
 
 
 def _choices(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
-    """Sentences that choose a metric, and those of them that say why."""
+    """Sentences that choose a metric, and those of them that say why.
+
+    "I'd track A, B, C and D" is the list itself, not a choice, so a sentence naming three or more
+    metrics does not count as choosing one.
+    """
     chosen, reasoned = [], []
     for position, sentence in enumerate(answer.prose):
-        if sentence.mask & CHOICE.bit and answer.window(position) & (METRIC.bit | METRIC_NAMES.bit):
-            chosen.append(sentence)
-            if answer.window(position) & _CHOSEN_WITH_WHY:
-                reasoned.append(sentence)
+        around = answer.window(position)
+        explicit = sentence.mask & CHOICE.bit
+        generic = sentence.mask & CHOICE_GENERIC.bit and around & _MEASURE
+        if not (explicit or generic) or _lists_metrics(sentence):
+            continue
+        chosen.append(sentence)
+        if around & _WHY:
+            reasoned.append(sentence)
     return chosen, reasoned
+
+
+def _leverage(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
+    """Sentences that look past the first-order number, and those of them that say why."""
+    found, reasoned = [], []
+    for position, sentence in enumerate(answer.prose):
+        around = answer.window(position)
+        if sentence.mask & LEVERAGE.bit and (around & _MEASURE or "percent" in sentence.quantity_kinds):
+            found.append(sentence)
+            if around & _WHY:
+                reasoned.append(sentence)
+    return found, reasoned
 
 
 @register(
@@ -69,32 +105,28 @@ def _choices(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
 )
 def metric_leverage(answer: AnswerText, context: QuestionContext) -> CheckResult:
     chosen, reasoned = _choices(answer)
-    leverage = [
-        sentence
-        for position, sentence in enumerate(answer.prose)
-        if sentence.mask & LEVERAGE.bit and answer.window(position) & (METRIC.bit | METRIC_NAMES.bit)
-    ]
-    if reasoned and leverage:
+    leverage, reasoned_leverage = _leverage(answer)
+    if (reasoned and leverage) or len(reasoned_leverage) >= 2 or (reasoned_leverage and chosen):
         return result(
             "metric_leverage",
             Status.PASS,
-            "Chooses a metric, says what it reveals, and looks past the first-order number.",
-            cited=[*reasoned, *leverage],
+            "Chooses what to measure, says what it reveals, and looks past the first-order number.",
+            cited=[*reasoned, *reasoned_leverage, *leverage],
         )
-    if reasoned:
+    if reasoned or reasoned_leverage:
         return result(
             "metric_leverage",
             Status.PARTIAL,
             "Chooses a metric and says why, but stops at the first-order number.",
             "Add the second-order view: a guardrail, a split (client vs server errors), or a ratio that shows cost.",
-            reasoned,
+            [*reasoned, *reasoned_leverage],
         )
     if chosen or leverage:
         return result(
             "metric_leverage",
             Status.PARTIAL,
             "Names a metric but not what it would reveal or why it beats the alternatives.",
-            "Finish the sentence: “I'd track X because it tells us Y, which delivery rate alone would hide”.",
+            "Finish the sentence: “I'd track X because it tells us Y, which the obvious metric would hide”.",
             [*chosen, *leverage],
         )
     return result(

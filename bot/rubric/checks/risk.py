@@ -44,7 +44,25 @@ APPEAL = terms(
     "escalation path", "path back", "way back", "way to appeal", "a human", "support can", "fast lane",
     name="appeals",
 )  # fmt: skip
+# Wrongly stopping someone legitimate, described rather than named: "holding a good merchant for
+# three days", "genuine customers locked out".
+GOOD_PARTY = terms(
+    "good", "genuine", "legitimate", "legit", "honest", "real", "creditworthy", "innocent", "trustworthy",
+    "low risk", "most applicants", "most customers", "most merchants", "most of them",
+    name="good party",
+)  # fmt: skip
+STOPPED = terms(
+    "block*", "declin*", "delay*", "reject*", "hold", "holds", "holding", "held", "lock*", "friction", "turn away",
+    "turned away", "deny", "denied", "refus*", "flag*", "freez*", "frozen", "step up", "manual review*", "lose",
+    "lost", "churn*", "abandon*", "give up", "locked out", "suspend*", "wait*",
+    name="stopped",
+)  # fmt: skip
 _ERRORS = union([FALSE_POSITIVE, FALSE_NEGATIVE])
+
+
+def _blocks_good(sentence: Sentence) -> bool:
+    mask = sentence.mask
+    return bool(mask & FALSE_POSITIVE.bit or (mask & GOOD_PARTY.bit and mask & STOPPED.bit))
 
 
 @register(
@@ -54,12 +72,12 @@ _ERRORS = union([FALSE_POSITIVE, FALSE_NEGATIVE])
     about="False positives priced against false negatives, with regulation and privacy, auditability and a way to appeal.",
 )
 def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult:
-    blocks_good = [s for s in answer.prose if s.mask & FALSE_POSITIVE.bit]
+    blocks_good = [s for s in answer.prose if _blocks_good(s)]
     lets_bad = [s for s in answer.prose if s.mask & FALSE_NEGATIVE.bit]
     priced = [
         sentence
         for position, sentence in enumerate(answer.prose)
-        if sentence.mask & _ERRORS and _quantified_near(answer, position)
+        if (sentence.mask & FALSE_NEGATIVE.bit or _blocks_good(sentence)) and _quantified_near(answer, position)
     ]
     controls: dict[str, Sentence] = {}
     for name, group in (("regulation", REGULATION), ("an audit trail", AUDIT), ("an appeal path", APPEAL)):
@@ -90,7 +108,7 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
             "then say how decisions are logged and appealed.",
             [*priced, *blocks_good[:1], *lets_bad[:1], *controls.values()],
         )
-    if controls:
+    if len(controls) >= 2:
         return result(
             "risk_compliance",
             Status.PARTIAL,

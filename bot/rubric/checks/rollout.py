@@ -20,9 +20,10 @@ ROLLBACK_ACTION = terms(
 )  # fmt: skip
 # "for 10 minutes", "over a 15-minute window", "sustained for an hour", "within 30 min".
 DURATION = re.compile(
-    r"(?:for|over|within|across|during|sustained|lasting|in|after)\s+(?:a|an|the|\d[\d.,]*|one|two|three|five|ten|"
-    r"fifteen|thirty|sixty)?[\s-]*(?:consecutive\s+|straight\s+|rolling\s+)?(?:minutes?|mins?|hours?|hrs?|seconds?|"
-    r"secs?|days?|windows?|intervals?|h\b|m\b)"
+    r"(?:for|over|within|across|during|sustained|lasting|in|after)\s+(?:(?:a|an|the|more\s+than|at\s+least)\s+)?"
+    r"(?:\d[\d.,]*|one|two|three|four|five|ten|fifteen|twenty|thirty|sixty)?[\s-]*"
+    r"(?:consecutive\s+|straight\s+|rolling\s+|full\s+)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|"
+    r"weeks?|windows?|intervals?|h\b|m\b)"
     r"|\d+\s*(?:-\s*)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|h)\b"
 )
 _THRESHOLD_KINDS = frozenset({"percent", "money", "latency", "volume", "magnitude", "multiple"})
@@ -154,7 +155,7 @@ def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
         have.append("gates")
     if off_ramp:
         have.append("an off-ramp")
-    if have:
+    if stages:
         lacking = [part for part in ("stages", "gates", "an off-ramp") if part not in have]
         if "stages" in have and not multi_stage:
             lacking.insert(0, "more than one step")
@@ -165,6 +166,13 @@ def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
             "Lay out the ramp: e.g. 1% for two days, 10% for a week, then 50%, each gated on named metrics, "
             "with the old path kept warm to fall back to.",
             [*stages[:2], *gated[:1], *off_ramp[:1]],
+        )
+    if off_ramp:
+        return result(
+            "staged_rollout",
+            Status.MISS,
+            "Ships to everyone at once; a way back is mentioned, but no stages limit the damage.",
+            "Expose in steps (internal, 1%, one market, 25%) with exit criteria between them, not all at once.",
         )
     return result(
         "staged_rollout",

@@ -48,7 +48,7 @@ def stakeholders(answer: AnswerText, context: QuestionContext) -> CheckResult:
         return result(
             "stakeholders",
             Status.PASS,
-            f"Brings in {listed(list(named), 4)} and says what each is needed for.",
+            f"Brings in {listed([FUNCTIONS[name].name for name in named], 4)} and says what each is needed for.",
             cited=evidence,
         )
     if named:
@@ -56,7 +56,7 @@ def stakeholders(answer: AnswerText, context: QuestionContext) -> CheckResult:
         return result(
             "stakeholders",
             Status.PARTIAL,
-            f"Names {listed(list(named))}{missing}; other functions with a stake are missing.",
+            f"Names {listed([FUNCTIONS[name].name for name in named])}{missing}; other functions with a stake are missing.",
             "Before the first runbook, list who besides engineering is affected (legal, compliance, finance, "
             "risk, support) and what each must sign off or prepare.",
             evidence or mentions,

@@ -6,14 +6,14 @@ from bot.rubric.evidence import listed, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms, union
 from bot.rubric.text import AnswerText, Sentence
-from bot.rubric.vocabulary import CAUSAL, CONTRAST, DECIDE, ENGINEERING_MEASURE, MONEY, WHO_BEARS
+from bot.rubric.vocabulary import CAUSAL, CONTRAST, DECIDE, ENGINEERING_MEASURE, MONEY, USERS, WHO_BEARS
 
 # Costs and benefits that are not money words but are still paid by someone: time, load, delay.
 COST_OF_TIME = terms(
     "delay*", "late", "later", "faster", "slower", "sooner", "wait*", "hours of", "days of", "weeks of",
     "onboarding time", "time to market", "time to value", "engineer weeks", "engineering weeks", "engineering time",
     "headcount", "support ticket*", "tickets", "contacts", "calls", "incident*", "manual review*", "backlog",
-    "effort", "work", "rework",
+    "effort", "rework", "hours a week", "hours a month", "behind", "slip*", "overtime",
     name="cost of time",
 )  # fmt: skip
 _BUSINESS_KINDS = frozenset({"money"})
@@ -35,13 +35,18 @@ def quantified_tradeoff(answer: AnswerText, context: QuestionContext) -> CheckRe
     sized = [
         (position, sentence)
         for position, sentence in enumerate(answer.prose)
-        if sentence.quantities and sentence.mask & _ANY_COST
+        if sentence.quantities and (sentence.mask & _ANY_COST or "money" in sentence.quantity_kinds)
     ]
     business = [(position, sentence) for position, sentence in sized if _business_valued(sentence)]
+    priced_positions = {position for position, _ in sized}
     weighed = [
         sentence
         for position, sentence in business
-        if answer.window(position) & _WEIGHING and (len(sentence.quantities) >= 2 or len(sized) >= 2)
+        # Weighed: a contrast or a decision next to it, the other side priced in the next sentence, or a
+        # chain of numbers ending in money ("a 40% cut lifts completion 1.8%, worth €3M a year").
+        if (answer.window(position) & _WEIGHING and (len(sentence.quantities) >= 2 or len(sized) >= 2))
+        or {position - 1, position + 1} & priced_positions
+        or (len(sentence.quantities) >= 2 and "money" in sentence.quantity_kinds)
     ]
     if weighed:
         return result(
@@ -66,7 +71,7 @@ def quantified_tradeoff(answer: AnswerText, context: QuestionContext) -> CheckRe
             "Tie the number to money: what does 40% less latency do to conversion, and what is that worth?",
             [sentence for _, sentence in sized],
         )
-    unpriced = [s for s in answer.prose if s.mask & _WEIGHING and s.mask & (MONEY.bit | COST_OF_TIME.bit)]
+    unpriced = [s for s in answer.prose if s.mask & CONTRAST.bit and s.mask & (MONEY.bit | COST_OF_TIME.bit)]
     if unpriced:
         return result(
             "quantified_tradeoff",
@@ -93,7 +98,7 @@ DIMENSIONS = {
     ),
     "revenue": terms(
         "revenue*", "gmv", "tpv", "sales", "conversion*", "approval rate*", "acceptance rate*", "volume", "upsell*",
-        "basket*", "checkout completion", "growth", "adoption",
+        "basket*", "checkout completion", "completion", "growth", "adoption",
         name="revenue",
     ),
     "margin": terms(
@@ -101,9 +106,9 @@ DIMENSIONS = {
         name="margin",
     ),
     "risk exposure": terms(
-        "exposure", "loss", "losses", "chargeback*", "fraud loss*", "fine", "fines", "fined", "penalt*",
+        "exposure", "loss", "losses", "chargeback*", "fraud loss*", "a fine", "the fine", "fines", "fined", "penalt*",
         "liabilit*", "write off*", "bad debt", "regulatory risk", "brand risk", "reputational", "credit loss*",
-        "defaults",
+        "defaults", "audit finding*", "audit problem", "audit risk", "discrimination claim*",
         name="risk exposure",
     ),
     "support burden": terms(
@@ -119,7 +124,8 @@ DIMENSIONS = {
         name="integration cost",
     ),
     "churn and trust": terms(
-        "churn*", "retention", "trust", "lifetime value", "ltv", "attrition", "competitor*", "reputation*",
+        "churn*", "retention", "trust", "lifetime value", "ltv", "attrition", "to a competitor", "to competitors",
+        "reputation*", "leave us", "walk away",
         name="churn and trust",
     ),
     "time to market": terms(
@@ -128,7 +134,10 @@ DIMENSIONS = {
         name="time to market",
     ),
 }  # fmt: skip
-_FRAMING_CONTEXT = union([CAUSAL, CONTRAST, DECIDE, WHO_BEARS])
+# A dimension counts when it is attached to something: a reason, a contrast, a decision, who bears
+# it, the people it lands on, or a number. "Cost" in passing is not framing.
+SECOND_PERSON = terms("you", "your", "yours", name="second person")
+_FRAMING_CONTEXT = union([CAUSAL, CONTRAST, DECIDE, WHO_BEARS, USERS, SECOND_PERSON])
 
 
 @register(
@@ -142,12 +151,14 @@ def business_framing(answer: AnswerText, context: QuestionContext) -> CheckResul
     for sentence in answer.prose:
         if not (sentence.mask & _FRAMING_CONTEXT or sentence.quantities):
             continue
-        for name, group in DIMENSIONS.items():
-            if sentence.mask & group.bit and name not in framed:
-                framed[name] = sentence
+        matched = [name for name, group in DIMENSIONS.items() if sentence.mask & group.bit]
+        if not matched and "money" in sentence.quantity_kinds:
+            matched = ["revenue"]  # "merchants process $500M a year there": money at stake, unnamed
+        for name in matched:
+            framed.setdefault(name, sentence)
     bearer = [s for s in answer.prose if s.mask & WHO_BEARS.bit]
     names = list(framed)
-    if len(names) >= 3 or (len(names) >= 2 and bearer):
+    if len(names) >= 2:
         who = " and says who bears the cost" if bearer else ""
         return result(
             "business_framing",
