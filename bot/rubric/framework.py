@@ -104,7 +104,8 @@ class Scorecard:
     score: int
     results: tuple[CheckResult, ...]
     weights: Mapping[str, float]
-    # Why the score was capped, when it was (too short to judge, not written as sentences).
+    # Why the answer could not score higher: its shape (empty, one line, a list of terms), or too few
+    # sentences carrying evidence when that held the score down.
     cap_reason: str | None = None
 
     def result(self, check_id: str) -> CheckResult | None:
@@ -133,6 +134,8 @@ def substance_cap(answer: AnswerText) -> tuple[int, str | None]:
     if not answer.prose and answer.word_count == 0:
         return 0, "The answer is empty."
     if len(answer.prose) <= 1 or answer.distinct_word_count < _MIN_WORDS:
+        if answer.prose_share < _MIN_PROSE_SHARE and answer.distinct_word_count >= _MIN_WORDS:
+            return _ONE_LINE_CAP, "There is at most one real sentence; the rest is a list of terms."
         return _ONE_LINE_CAP, "One line is too short to show how you reason."
     if answer.prose_share < _MIN_PROSE_SHARE:
         return _LIST_CAP, "Most of the answer is a list of terms rather than sentences that connect them."
@@ -171,7 +174,15 @@ def score_answer(answer: AnswerText, weights: Mapping[str, float], context: Ques
         else:
             penalty += weight * _PENALTY_SHARE[result.status]
     raw = 100.0 * earned / possible if possible else 0.0
-    cap, cap_reason = min(substance_cap(answer), evidence_cap(results, specs), key=lambda pair: pair[0])
-    capped = min(raw, cap)
-    score = round(max(0.0, capped - penalty))
-    return Scorecard(score, results, dict(weights), cap_reason if raw > cap else None)
+    shape_cap, shape_reason = substance_cap(answer)
+    cited_cap, cited_reason = evidence_cap(results, specs)
+    score = round(max(0.0, min(raw, shape_cap, cited_cap) - penalty))
+    # An answer's shape (empty, one line, a list) always explains its score; the evidence cap is only
+    # worth mentioning when it actually held the score down.
+    if shape_reason is not None:
+        reason: str | None = shape_reason
+    elif raw > cited_cap:
+        reason = cited_reason
+    else:
+        reason = None
+    return Scorecard(score, results, dict(weights), reason)

@@ -126,6 +126,11 @@ def terms(*patterns: str, name: str = "") -> Terms:
     return group
 
 
+def clear_token_cache() -> None:
+    """Forget every token's classes (they are recomputed on demand; results never depend on the cache)."""
+    _TOKEN_MASKS.clear()
+
+
 def _classify(token: str) -> int:
     mask = _EXACT.get(token, 0)
     size = len(token)

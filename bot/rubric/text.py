@@ -83,6 +83,17 @@ _NUMBER_WORD_SET = frozenset(
 _NUMBER_WORDS = terms(*sorted(_NUMBER_WORD_SET), name="number words")
 _MIN_PROSE_WORDS = 4
 _MIN_FUNCTION_SHARE = 0.18
+# Grammar glued onto a list ("idempotency and the retries and the backoff and the …") has enough
+# function words but gives itself away: real sentences rarely spend a quarter of their words on
+# "and"/"or", and long real sentences use several different function words, not the same two.
+_MAX_CONJUNCTION_SHARE = 0.25
+_LONG_SENTENCE = 16
+_MIN_DISTINCT_FUNCTION_WORDS = 3
+# Template spam ("We have the X. We have the Y. …" or "We use the X to handle the Y. We use the …"):
+# four or more sentences that open with the same three words and have about the same length, or
+# share one skeleton of function words around a few content words, are a list in disguise.
+_TEMPLATE_CONTENT_WORDS = 3
+_TEMPLATE_REPEATS = 4
 
 
 class Sentence(NamedTuple):
@@ -209,6 +220,25 @@ def _quantities(
     return tuple(text for _, text, _ in found), frozenset(kind for _, _, kind in found)
 
 
+def _reads_as_prose(words: tuple[str, ...], function_count: int) -> bool:
+    size = len(words)
+    if size < _MIN_PROSE_WORDS or function_count < _MIN_FUNCTION_SHARE * size:
+        return False
+    conjunctions = words.count("and") + words.count("or")
+    if conjunctions >= 3 and conjunctions > _MAX_CONJUNCTION_SHARE * size:
+        return False
+    return size < _LONG_SENTENCE or len(FUNCTION_WORDS.intersection(words)) >= _MIN_DISTINCT_FUNCTION_WORDS
+
+
+def _template_keys(sentence: Sentence) -> tuple[tuple[object, ...], ...]:
+    """Keys under which sentences built from one template collide."""
+    words = sentence.words
+    keys: list[tuple[object, ...]] = [("opening", *words[:3], len(words) // 3)]
+    if sum(1 for word in words if word not in FUNCTION_WORDS) <= _TEMPLATE_CONTENT_WORDS:
+        keys.append(("skeleton", *(word if word in FUNCTION_WORDS else "_" for word in words)))
+    return tuple(keys)
+
+
 def _analyse(index: int, piece: str) -> Sentence:
     lower = piece.lower()
     words = tuple(tokenize(lower))
@@ -219,7 +249,7 @@ def _analyse(index: int, piece: str) -> Sentence:
     kinds: frozenset[str] = frozenset()
     if mask & (NUMERIC_BIT | _NUMBER_WORDS.bit):
         quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & _NUMBER_WORDS.bit))
-    is_prose = len(words) >= _MIN_PROSE_WORDS and function_count >= _MIN_FUNCTION_SHARE * len(words)
+    is_prose = _reads_as_prose(words, function_count)
     return Sentence(index, piece, lower, words, quantities, is_prose, mask, kinds)
 
 
@@ -242,6 +272,17 @@ class AnswerText:
             if sentence.is_prose and sentence.words not in seen:
                 seen.add(sentence.words)
                 result.append(sentence)
+        keys = [_template_keys(sentence) for sentence in result]
+        counts: dict[tuple[object, ...], int] = {}
+        for sentence_keys in keys:
+            for key in sentence_keys:
+                counts[key] = counts.get(key, 0) + 1
+        if any(count >= _TEMPLATE_REPEATS for count in counts.values()):
+            result = [
+                sentence
+                for sentence, sentence_keys in zip(result, keys, strict=True)
+                if all(counts[key] < _TEMPLATE_REPEATS for key in sentence_keys)
+            ]
         return tuple(result)
 
     @cached_property

@@ -47,6 +47,12 @@ COST_ACCEPTED = terms(
 )  # fmt: skip
 
 
+# "I'd keep everyone informed" has a call verb but decides nothing.
+NOT_A_CALL = terms(
+    "keep everyone", "keep stakeholders", "keep them", "keep the team", "keep people", "keep you", "informed",
+    "in the loop", "posted", "in sync",
+    name="not a call",
+)  # fmt: skip
 _PARTS = CAUSAL.bit | REJECTED.bit | COST_ACCEPTED.bit
 
 
@@ -61,7 +67,7 @@ def prioritisation(answer: AnswerText, context: QuestionContext) -> CheckResult:
     complete = []
     rejecting = []
     for position, sentence in enumerate(answer.prose):
-        if not sentence.mask & CALL.bit:
+        if not sentence.mask & CALL.bit or sentence.mask & NOT_A_CALL.bit:
             continue
         around = answer.window(position)
         wider = answer.window(position, 2)

@@ -92,7 +92,9 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
             f"Prices wrongly blocking good customers against missed fraud, and covers {listed(list(controls))}.",
             cited=[*priced, blocks_good[0], lets_bad[0], *controls.values()],
         )
-    if two_sided or priced or (controls and (blocks_good or lets_bad)):
+    # Noticing the cost to good customers is the insight most answers lack, so it earns partial credit
+    # on its own; fraud alone ("we catch the fraudsters") does not.
+    if two_sided or priced or blocks_good or (controls and lets_bad):
         gaps = []
         if not two_sided:
             gaps.append("the other kind of error" if (blocks_good or lets_bad) else "both kinds of error")
