@@ -13,7 +13,7 @@ from bot.rubric.vocabulary import MONEY, USER_IMPACT, USERS
 _CARRIERS = terms(
     "event*", "webhook*", "message*", "update*", "notification*", "payment*", "payout*", "transaction*",
     "record*", "request*", "order*", "callback*", "email*", "data", "refund*", "settlement*", "parcel*",
-    "shipment*", "decision*",
+    "shipment*", "decision*", "log", "logs", "entry", "entries", "action*",
     name="things that get lost",
 )  # fmt: skip
 _LOST_WORDS = terms("lost", "lose", "loses", "dropped", "drops", "missed", "missing", "never arrive*", name="lost")
@@ -101,6 +101,15 @@ MODES: dict[str, tuple[tuple[Terms, ...], ...]] = {
                 "partial failure*", "partially", "half completed", "half finished", "stuck in", "stuck", "orphan*",
                 "in flight", "midway", "mid way", "left pending",
                 name="partial failures",
+            ),
+        ),
+    ),
+    "tampering": (
+        (
+            terms(
+                "tamper*", "forged", "forge*", "altered", "edited after", "overwritten", "deleted without",
+                "rewrite history", "back door", "never reach*", "bypass*",
+                name="tampering",
             ),
         ),
     ),

@@ -20,7 +20,8 @@ CLIENT = terms(
     "their pain", "job to be done", "jobs to be done", "for whom", "the client is", "the user is", "the customer is",
     "the buyer is", "our users are", "the users are", "use case*", "who is affected", "who feels", "who gets hurt",
     "who needs", "who would use", "who will use", "startup or", "or a bank", "small merchants", "large merchants",
-    "enterprise merchants", "platforms like", "marketplaces like",
+    "enterprise merchants", "platforms like", "marketplaces like", "start with who", "starting with who",
+    "begin with who", "who reads", "who will read", "who relies on", "who depends on", "who will use it",
     name="the client",
 )  # fmt: skip
 DEFINE = terms(

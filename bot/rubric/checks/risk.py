@@ -22,7 +22,9 @@ FALSE_NEGATIVE = terms(
     "lets through", "letting through", "missed fraud", "miss fraud", "missing fraud", "fraudster*", "fraudulent",
     "fraud loss*", "chargeback*", "bad actor*", "under block*", "bad debt", "defaults", "credit loss*",
     "account takeover*", "stolen", "money laundering", "launder*", "let fraud", "letting fraud", "approve fraud",
-    "approving fraud", "bad merchant*", "bad loans", "losses", "takeover*", "mule*", "abuse*",
+    "approving fraud", "bad merchant*", "bad loans", "losses", "takeover*", "mule*", "abuse*", "missed payment*",
+    "missed instalment*", "missed installment*", "missed repayment*", "late payment*", "arrears", "non payment",
+    "can't repay", "cannot repay", "unable to repay",
     name="false negatives",
 )  # fmt: skip
 REGULATION = terms(
@@ -54,7 +56,7 @@ GOOD_PARTY = terms(
 STOPPED = terms(
     "block*", "declin*", "delay*", "reject*", "hold", "holds", "holding", "held", "lock*", "friction", "turn away",
     "turned away", "deny", "denied", "refus*", "flag*", "freez*", "frozen", "step up", "manual review*", "lose",
-    "lost", "churn*", "abandon*", "give up", "locked out", "suspend*", "wait*",
+    "lost", "churn*", "abandon*", "give up", "locked out", "suspend*", "wait*", "fewer", "turn down", "turned down",
     name="stopped",
 )  # fmt: skip
 _ERRORS = union([FALSE_POSITIVE, FALSE_NEGATIVE])

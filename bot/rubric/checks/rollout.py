@@ -6,7 +6,7 @@ import re
 
 from bot.rubric.evidence import listed, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
-from bot.rubric.lexicon import terms
+from bot.rubric.lexicon import found_terms, terms
 from bot.rubric.text import AnswerText, Sentence
 from bot.rubric.vocabulary import CONDITION
 
@@ -18,6 +18,18 @@ ROLLBACK_ACTION = terms(
     "shift traffic back", "freeze*", "back out", "pull the release", "go back", "undo", "unwind",
     name="rollback action",
 )  # fmt: skip
+# "Switch reads back to the old store", "route traffic back": a move verb with "back" later on.
+MOVE = terms(
+    "switch", "switches", "switched", "move", "moves", "moved", "route", "routes", "routed", "shift", "shifts",
+    "shifted", "send", "sends", "flip", "flips", "put", "fail", "fails", "point", "points", "return", "returns",
+    name="move",
+)  # fmt: skip
+
+
+def is_rollback_action(sentence: Sentence) -> bool:
+    return bool(sentence.mask & ROLLBACK_ACTION.bit or (sentence.mask & MOVE.bit and "back" in sentence.words))
+
+
 # "for 10 minutes", "over a 15-minute window", "sustained for an hour", "within 30 min".
 DURATION = re.compile(
     r"(?:for|over|within|across|during|sustained|lasting|in|after)\s+(?:(?:a|an|the|more\s+than|at\s+least)\s+)?"
@@ -40,7 +52,7 @@ def _parts(sentence: Sentence) -> set[str]:
     time_quantities = sum(1 for kind in sentence.quantity_kinds if kind == "duration")
     if sentence.quantity_kinds & _THRESHOLD_KINDS or (time_quantities and len(sentence.quantities) >= 2):
         found.add("threshold")
-    if sentence.mask & ROLLBACK_ACTION.bit:
+    if is_rollback_action(sentence):
         found.add("action")
     return found
 
@@ -68,7 +80,7 @@ def _trigger(answer: AnswerText, position: int) -> tuple[set[str], list[Sentence
 )
 def rollback_trigger(answer: AnswerText, context: QuestionContext) -> CheckResult:
     candidates = [
-        _trigger(answer, position) for position, mask in enumerate(answer.masks) if mask & ROLLBACK_ACTION.bit
+        _trigger(answer, position) for position, sentence in enumerate(answer.prose) if is_rollback_action(sentence)
     ]
     if not candidates:
         return result(
@@ -102,7 +114,8 @@ STAGE = terms(
     "staff", "dogfood*", "pilot*", "beta", "one market", "one country", "single market", "first market", "per market",
     "market by market", "country by country", "ramp*", "gradual*", "incremental*", "percentage rollout",
     "of traffic", "traffic", "small group", "allowlist", "allow list", "design partner*", "early access", "wave*",
-    "then to", "expand to", "widen", "a b test", "holdout", "side by side", "in parallel", "dual run*",
+    "then to", "expand to", "expand*", "widen*", "a b test", "holdout", "side by side", "in parallel", "dual run*",
+    "start small", "starting small", "small first", "first wave", "first cohort",
     name="staged exposure",
 )  # fmt: skip
 GATE = terms(
@@ -118,7 +131,7 @@ OFF_RAMP = terms(
     "old model", "old version", "old service", "legacy", "switch back", "revert*", "roll back", "rollback",
     "rolled back", "dual run*", "run in parallel", "in parallel", "side by side", "feature flag*", "flag off",
     "turn off", "turn it off", "plan b", "exit plan", "back out", "abort*", "fail over", "failover",
-    "route back", "shift traffic back", "undo",
+    "route back", "shift traffic back", "undo", "pause*", "halt*", "stop new", "freeze*",
     name="off-ramp",
 )  # fmt: skip
 _STAGE_SIZES = frozenset({"percent", "volume", "duration"})
@@ -134,7 +147,9 @@ def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
     stages = [s for s in answer.prose if s.mask & STAGE.bit]
     sized = [s for s in stages if s.quantity_kinds & _STAGE_SIZES]
     sizes = {quantity for sentence in sized for quantity in sentence.quantities}
-    multi_stage = len(sizes) >= 2 or len(stages) >= 2
+    # More than one step: several stage sentences, several sizes, or one sentence naming two steps
+    # ("start small … before widening").
+    multi_stage = len(sizes) >= 2 or len(stages) >= 2 or any(len(found_terms(STAGE, s.words)) >= 2 for s in stages)
     gated = [
         sentence
         for position, sentence in enumerate(answer.prose)
@@ -156,13 +171,13 @@ def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
     if off_ramp:
         have.append("an off-ramp")
     if stages:
-        lacking = [part for part in ("stages", "gates", "an off-ramp") if part not in have]
-        if "stages" in have and not multi_stage:
-            lacking.insert(0, "more than one step")
+        lacking = [part for part in ("gates", "an off-ramp") if part not in have]
+        if not multi_stage:
+            lacking.insert(0, "a second step")
         return result(
             "staged_rollout",
             Status.PARTIAL,
-            f"Has {listed(have)} but no {listed(lacking)}.",
+            f"Has {listed(have)}, but no {listed(lacking).replace(' and ', ' or ')}.",
             "Lay out the ramp: e.g. 1% for two days, 10% for a week, then 50%, each gated on named metrics, "
             "with the old path kept warm to fall back to.",
             [*stages[:2], *gated[:1], *off_ramp[:1]],

@@ -13,7 +13,7 @@ COST_OF_TIME = terms(
     "delay*", "late", "later", "faster", "slower", "sooner", "wait*", "hours of", "days of", "weeks of",
     "onboarding time", "time to market", "time to value", "engineer weeks", "engineering weeks", "engineering time",
     "headcount", "support ticket*", "tickets", "contacts", "calls", "incident*", "manual review*", "backlog",
-    "effort", "rework", "hours a week", "hours a month", "behind", "slip*", "overtime",
+    "effort", "rework", "hours a week", "hours a month", "behind", "slip*", "overtime", "fewer", "approve*",
     name="cost of time",
 )  # fmt: skip
 _BUSINESS_KINDS = frozenset({"money"})
