@@ -30,7 +30,7 @@ _LINE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
 _ITEM_MARKS = ("-", "*", "•", "–", "—", "#", ">")
 _ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s")
 _ABBREVIATIONS = frozenset(
-    {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "u.s.", "u.k.", "no.", "cf.", "esp.", "mr.", "ms.", "dr."}
+    {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "u.s.", "u.k.", "cf.", "esp.", "mr.", "ms.", "dr."}
 )
 _MAX_SPAN_WORDS = 60  # a piece longer than this is a run-on ...
 _SPAN_WORDS = 40  # ... and is cut into spans of this many words
@@ -144,6 +144,9 @@ def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
     pending = ""
     for line in _lines(text):
+        if pending:  # an abbreviation never joins text across a line break
+            pieces.append(pending)
+            pending = ""
         marked = line
         for ending in _ENDINGS:
             if ending in marked:

@@ -74,7 +74,7 @@ MONEY = terms(
 
 # Engineering measures that are not business value until tied to it.
 ENGINEERING_MEASURE = terms(
-    "latency", "p50", "p95", "p99", "uptime", "availability", "throughput", "error rate*", "cpu", "memory",
+    "latency", "p50", "p95", "p99", "uptime", "availability target*", "throughput", "error rate*", "cpu", "memory",
     "response time*", "load time*", "build time*", "deploy time*", "deployment time*", "tps", "qps", "rps",
     name="engineering measure",
 )  # fmt: skip

@@ -36,6 +36,14 @@ def test_soft_wrapped_lines_are_joined_but_list_items_and_paragraphs_are_not() -
     ]
 
 
+def test_an_abbreviation_never_joins_text_across_a_line_break() -> None:
+    assert texts("I had to say no.\n\nThe next paragraph starts here.") == [
+        "I had to say no.",
+        "The next paragraph starts here.",
+    ]
+    assert texts("Costs e.g.\nfees") == ["Costs e.g.", "fees"]
+
+
 def test_a_run_on_is_cut_into_spans_so_it_cannot_put_every_term_in_one_sentence() -> None:
     run_on = " ".join(["word"] * 150)
     sentences = AnswerText(run_on).sentences

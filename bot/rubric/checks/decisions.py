@@ -26,23 +26,34 @@ CALL = terms(
     "not now", "my recommendation", "the answer is",
     name="a call",
 )  # fmt: skip
+# "I'd open in stages rather than all at once", "I wouldn't ship without it": a first-person modal
+# makes a call when it turns something down in the same sentence.
+MODAL = terms(
+    "i'd", "i would", "we'd", "we would", "i will", "we will", "i'll", "we'll", "i wouldn't", "we wouldn't",
+    "i won't", "we won't", "my advice",
+    name="first-person modal",
+)  # fmt: skip
 
+# The option turned down, named explicitly. Plain negations count only inside the call itself ("I'd
+# ship A, not B", "I wouldn't ship without it"); elsewhere "won't notice" rejects nothing.
 REJECTED = terms(
-    "instead of", "rather than", "not", "defer*", "deprioriti*", "de prioriti*", "cut", "drop", "dropped",
-    "dropping", "postpone*", "park", "parked", "say no", "said no", "saying no", "reject*", "won't", "wouldn't",
-    "later", "out of scope", "punt*", "skip*", "leave out", "left out", "leaving out", "hold off", "held off",
-    "the alternative", "alternative*", "other option*", "second", "next quarter", "phase two", "v2", "not now",
-    "until", "kill*", "killed", "shelve*", "wait", "waits", "ahead of", "before", "first",
+    "instead of", "rather than", "in place of", "defer*", "deprioriti*", "de prioriti*", "cut", "drop",
+    "dropped", "dropping", "postpone*", "park", "parked", "say no", "said no", "saying no", "reject*",
+    "out of scope", "punt*", "skip*", "leave out", "left out", "leaving out", "hold off", "held off",
+    "the alternative", "alternative*", "other option*", "next quarter", "phase two", "not now", "kill*", "shelve*",
+    "waits", "wait for", "ahead of", "turn down", "turned down", "rule out", "ruled out", "versus", "vs",
+    "losing side", "second place",
     name="rejected alternative",
 )  # fmt: skip
+NEGATION = terms("not", "no", "wouldn't", "won't", "don't", "never", "without", name="negation")
+# The price knowingly paid. "Don't lose momentum" is not a price, so bare "lose" or "delay" do not count.
 COST_ACCEPTED = terms(
     "at the cost of", "at the expense of", "accept*", "the cost is", "the price is", "cost us", "costs us", "cost of",
-    "we lose", "we'd lose", "i'd lose", "lose", "losing", "give up", "gave up", "giving up", "downside*",
-    "trade off*", "tradeoff*", "sacrific*", "even though", "although", "absorb*", "we eat", "live with", "worse",
-    "slower", "means waiting", "wait", "waits", "delay*", "the risk", "risk is", "which costs", "which cost",
-    "price of", "tax", "but it means", "but that means", "but this means", "but it costs", "but we", "penalty",
-    "takes a hit", "slip", "slips", "the downside", "we give up", "at a cost", "costs us", "cost me", "we'd miss",
-    "miss out", "lose out", "complain", "unhappy",
+    "we lose", "we'd lose", "i'd lose", "we will lose", "give up", "gave up", "giving up", "downside*", "trade off*",
+    "tradeoff*", "sacrific*", "even though", "although", "absorb*", "we eat", "live with", "means waiting",
+    "which costs", "which cost", "price of", "but it means", "but that means", "but this means", "but it costs",
+    "penalty", "takes a hit", "slip", "slips", "slipped", "the downside", "at a cost", "cost me", "we'd miss",
+    "miss out", "lose out", "in exchange", "the price", "we pay", "we'd pay", "costs more", "cost more",
     name="cost accepted",
 )  # fmt: skip
 
@@ -53,7 +64,7 @@ NOT_A_CALL = terms(
     "in the loop", "posted", "in sync",
     name="not a call",
 )  # fmt: skip
-_PARTS = CAUSAL.bit | REJECTED.bit | COST_ACCEPTED.bit
+_PARTS = CAUSAL.bit | REJECTED.bit | NEGATION.bit | COST_ACCEPTED.bit
 
 
 @register(
@@ -67,12 +78,15 @@ def prioritisation(answer: AnswerText, context: QuestionContext) -> CheckResult:
     complete = []
     rejecting = []
     for position, sentence in enumerate(answer.prose):
-        if not sentence.mask & CALL.bit or sentence.mask & NOT_A_CALL.bit:
+        mask = sentence.mask
+        turns_down = bool(mask & (REJECTED.bit | NEGATION.bit))
+        is_call = mask & CALL.bit or (mask & MODAL.bit and turns_down)
+        if not is_call or mask & NOT_A_CALL.bit:
             continue
         around = answer.window(position)
         wider = answer.window(position, 2)
         has_reason = bool(around & CAUSAL.bit)
-        has_rejection = bool(around & REJECTED.bit)
+        has_rejection = turns_down or bool(around & REJECTED.bit)
         if has_reason:
             reasoned.append(sentence)
         if has_rejection:

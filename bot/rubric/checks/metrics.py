@@ -14,6 +14,7 @@ CHOICE = terms(
     "one metric", "the metric", "primary metric", "main metric", "key metric", "headline metric", "single metric",
     "north star", "measure success by", "measure it by", "success is", "success means", "success would be",
     "define success", "success as", "judge it by", "judge success", "judge the", "the number i", "the metric i",
+    "criterion", "criteria", "exit criteria", "exit criterion", "the bar is", "the test is", "success criterion",
     "the one metric", "i'd track", "i would track", "we'd track", "we'll track", "we will track", "i'd measure",
     "i would measure", "we'd measure", "we will measure", "we'll measure", "i'd watch", "i would watch",
     "the guardrail is", "as a guardrail", "my guardrail", "the headline", "the signal i", "i'd anchor on",
@@ -49,7 +50,7 @@ LEVERAGE = terms(
 )  # fmt: skip
 METRIC_NAMES = terms(
     "nps", "dau", "mau", "wau", "daily active*", "monthly active*", "active users", "conversion*", "retention",
-    "churn*", "latency", "uptime", "availability", "error rate*", "success rate*", "adoption", "revenue", "gmv",
+    "churn*", "latency", "uptime", "availability target*", "error rate*", "success rate*", "adoption", "revenue", "gmv",
     "tpv", "signups", "sign ups", "engagement", "page views", "time on site", "csat", "tickets", "p99", "throughput",
     "api calls", "downloads", "installs", "click through", "ctr", "ltv", "cac", "arpu", "approval rate*",
     "default rate*", "delivery rate*", "fraud rate*", "chargeback rate*", "incidents", "satisfaction", "traffic",

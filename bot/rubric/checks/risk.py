@@ -6,6 +6,7 @@ from bot.rubric.evidence import listed, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms, union
 from bot.rubric.text import AnswerText, Sentence
+from bot.rubric.vocabulary import CAUSAL
 
 FALSE_POSITIVE = terms(
     "false positive*", "good customer*", "genuine customer*", "legitimate customer*", "legit customer*",
@@ -112,13 +113,14 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
             "then say how decisions are logged and appealed.",
             [*priced, *blocks_good[:1], *lets_bad[:1], *controls.values()],
         )
-    if len(controls) >= 2:
+    reasoned_rules = [s for s in answer.prose if s.mask & REGULATION.bit and s.mask & CAUSAL.bit]
+    if len(controls) >= 2 or reasoned_rules:
         return result(
             "risk_compliance",
             Status.PARTIAL,
             f"Mentions {listed(list(controls))} but never weighs the two ways a risk decision goes wrong.",
             "Set blocking good customers against letting fraud through, each in money.",
-            controls.values(),
+            [*controls.values(), *reasoned_rules[:1]],
         )
     return result(
         "risk_compliance",

@@ -134,6 +134,12 @@ OFF_RAMP = terms(
     "route back", "shift traffic back", "undo", "pause*", "halt*", "stop new", "freeze*",
     name="off-ramp",
 )  # fmt: skip
+SEQUENCE = terms(
+    "then", "next", "first", "start*", "begin*", "initially", "followed", "later", "after that", "afterwards",
+    "until", "once", "step*", "stage*", "phase*", "ramp*", "wave*", "gradual*", "incremental*", "widen*", "expand*",
+    "move to", "moving to", "go to", "rather than all at once", "one at a time", "by market", "by country",
+    name="sequence",
+)  # fmt: skip
 _STAGE_SIZES = frozenset({"percent", "volume", "duration"})
 
 
@@ -144,7 +150,9 @@ _STAGE_SIZES = frozenset({"percent", "volume", "duration"})
     about="Exposure in stages (canary, percentages, markets) with a gate between stages and a pre-agreed off-ramp.",
 )
 def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
-    stages = [s for s in answer.prose if s.mask & STAGE.bit]
+    # A stage is exposure being sequenced ("first to a waitlist, then …") or sized ("1% of traffic"),
+    # not a passing mention of "the beta".
+    stages = [s for s in answer.prose if s.mask & STAGE.bit and (s.mask & SEQUENCE.bit or s.quantities)]
     sized = [s for s in stages if s.quantity_kinds & _STAGE_SIZES]
     sizes = {quantity for sentence in sized for quantity in sentence.quantities}
     # More than one step: several stage sentences, several sizes, or one sentence naming two steps
@@ -177,7 +185,7 @@ def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
         return result(
             "staged_rollout",
             Status.PARTIAL,
-            f"Has {listed(have)}, but no {listed(lacking).replace(' and ', ' or ')}.",
+            f"Has {listed(have)}, but lacks {listed(lacking)}.",
             "Lay out the ramp: e.g. 1% for two days, 10% for a week, then 50%, each gated on named metrics, "
             "with the old path kept warm to fall back to.",
             [*stages[:2], *gated[:1], *off_ramp[:1]],
