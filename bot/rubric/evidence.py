@@ -8,6 +8,7 @@ always cited from prose sentences, so a result can quote what triggered it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from bot.rubric.framework import CheckResult, Status
 from bot.rubric.lexicon import Terms, found_terms
@@ -69,7 +70,13 @@ def terms_in(group: Terms, sentences: Iterable[Sentence]) -> list[str]:
 
 
 def quote(sentence: Sentence, limit: int = QUOTE_LIMIT) -> str:
-    return f"“{excerpt(sentence.text, limit)}”"
+    return _quoted(sentence.text, limit)
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str, limit: int) -> str:
+    """Several checks quote the same sentence of an answer; build each quote once."""
+    return f"“{excerpt(text, limit)}”"
 
 
 def quotes(sentences: Iterable[Sentence], limit: int = 2) -> tuple[str, ...]:

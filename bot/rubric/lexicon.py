@@ -2,14 +2,19 @@
 
 Checks ask questions like "does this sentence name a failure mode and who pays for it?". Running a
 regular expression per word class per sentence is far too slow for thousands of answers a second,
-so each class of words (``Terms``) owns one bit. Every token of an answer is classified once into a
-bitmask of the classes it belongs to (memoised, since vocabularies repeat), multi-word phrases are
-matched from their first word, and a sentence's mask is the union of its tokens' masks. A check
-then tests bits, which costs next to nothing.
+so each class of words (``Terms``) owns one bit:
+
+- every token is classified once into a bitmask of the single-word classes it belongs to (memoised,
+  since vocabularies repeat: a new answer mostly reuses words seen before);
+- multi-word phrases are found in one sweep over the whole answer: its word pairs are intersected
+  with an index of phrase keys (a C-level set operation) and only the matches are verified;
+- a sentence's mask is the union of its tokens' masks and the phrases found in it.
+
+A check then tests bits, which costs next to nothing.
 
 A term is a word (``refund``), a word prefix (``reconcil*`` matches reconcile, reconciliation) or a
-phrase of such words (``at the cost of``, ``product manager*``). Terms are written the way they are
-tokenised: lower case, hyphens and slashes separate words, so ``trade-off`` is the phrase
+phrase of such words (``at the cost of``, ``product manager*``). Terms are tokenised exactly like
+answer text: lower case, hyphens and slashes separate words, so ``trade-off`` is the phrase
 ``trade off`` and also matches "trade off" written with a space.
 """
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Sequence
-from functools import reduce
+from functools import lru_cache, reduce
 from itertools import pairwise
 from operator import or_
 
@@ -26,10 +31,14 @@ from operator import or_
 _KEEP = (string.ascii_lowercase + string.digits + "'").encode()
 _SEPARATORS = bytes(byte if byte in _KEEP else 0x20 for byte in range(256))
 
-_HEAD_BIT = 1  # the token starts at least one registered phrase
+PHRASE_HEAD_BIT = 1  # the token keys a phrase that has no exact word pair (see _SINGLES)
 NUMERIC_BIT = 2  # the token starts with a digit (the sentence may hold a quantity)
+_RESERVED = PHRASE_HEAD_BIT | NUMERIC_BIT
 _RESERVED_BITS = 2
 _MAX_CACHE = 100_000
+# Placed between sentences when phrases are matched over a whole answer; the tokenizer never
+# produces it, so no phrase can span two sentences.
+BOUNDARY = "\x00"
 
 Element = tuple[str, bool]  # (word, is_prefix)
 
@@ -45,33 +54,37 @@ def tokenize(text: str) -> list[str]:
 class Terms:
     """A class of words and phrases that checks look for; matching is a bit test."""
 
-    __slots__ = ("bit", "name", "phrases", "prefixes", "words")
+    __slots__ = ("bit", "heads", "name", "phrases", "prefixes", "words")
 
     def __init__(self, name: str, bit: int) -> None:
         self.name = name
         self.bit = bit
         self.words: set[str] = set()
-        self.prefixes: set[str] = set()
+        self.prefixes: tuple[str, ...] = ()
         self.phrases: list[tuple[Element, ...]] = []
+        self.heads: dict[str, list[tuple[Element, ...]]] = {}  # phrases by first word
 
     def __repr__(self) -> str:
         return f"Terms({self.name!r})"
-
-    def in_mask(self, mask: int) -> bool:
-        return bool(mask & self.bit)
 
 
 _EXACT: dict[str, int] = {}
 _PREFIX: dict[str, int] = {}
 _PREFIX_LENGTHS: list[int] = []
-# Phrases are indexed by their first two or three words ("i decided", "at the cost") when those are
-# exact, which most are: a sentence's word pairs and triples are intersected with the index in one
-# set operation each, so common first words such as "i" or "we" cost nothing per occurrence. The
-# few phrases with a prefix in second place ("product manager*") are indexed by their first word.
-_BIGRAMS: dict[tuple[str, str], list[tuple[tuple[Element, ...], int]]] = {}
-_TRIGRAMS: dict[tuple[str, str, str], list[tuple[tuple[Element, ...], int]]] = {}
-_PREFIX_SECOND: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
-_PHRASE_HEADS: set[str] = set()
+# Phrases are found from a key: one pair of adjacent exact words in the phrase, the least common
+# pair available ("cost of" in "at the cost of"). Phrases with no exact adjacent pair
+# ("product manager*") are keyed on one exact word, and tokens that are such a key carry
+# PHRASE_HEAD_BIT in their cached mask.
+# An entry is (offset of the key in the phrase, the phrase, its words when none is a prefix, bit).
+_Entry = tuple[int, tuple[Element, ...], tuple[str, ...] | None, int]
+_PAIRS: dict[tuple[str, str], list[_Entry]] = {}
+_SINGLES: dict[str, list[_Entry]] = {}
+# Words too common to key a phrase when the phrase offers any other choice.
+_COMMON = frozenset(
+    """a an the and or but if so to of in on at by for with from as is are was were be it its this that
+    these those we i you they he she our my your their not no do did does i'd we'd i'll we'll would will
+    can could should what who how why when where which than then there here all any each more most""".split()
+)
 _TOKEN_MASKS: dict[str, int] = {}
 _ALL: list[Terms] = []
 
@@ -91,10 +104,26 @@ def _elements(term: str) -> tuple[Element, ...]:
     return tuple(elements)
 
 
+def _key(elements: tuple[Element, ...]) -> tuple[int, int]:
+    """Where a phrase's key starts, and whether it is a word pair (2) or a single exact word (1)."""
+    pairs = [
+        (elements[i][0] not in _COMMON, elements[i + 1][0] not in _COMMON, -i)
+        for i in range(len(elements) - 1)
+        if not elements[i][1] and not elements[i + 1][1]
+    ]
+    if pairs:
+        return -max(pairs)[2], 2
+    singles = [(word not in _COMMON, len(word), -i) for i, (word, is_prefix) in enumerate(elements) if not is_prefix]
+    if not singles:
+        raise ValueError(f"phrase {' '.join(word for word, _ in elements)!r} needs one word without a *")
+    return -max(singles)[2], 1
+
+
 def terms(*patterns: str, name: str = "") -> Terms:
     """Register a class of terms. Call at import time: registering clears the token cache."""
     bit = 1 << (len(_ALL) + _RESERVED_BITS)
     group = Terms(name or patterns[0], bit)
+    prefixes: list[str] = []
     for pattern in patterns:
         elements = _elements(pattern)
         if len(elements) == 1:
@@ -102,33 +131,35 @@ def terms(*patterns: str, name: str = "") -> Terms:
             if is_prefix:
                 if len(word) < 2:
                     raise ValueError(f"prefix {pattern!r} is too short to be useful")
-                group.prefixes.add(word)
+                prefixes.append(word)
                 _PREFIX[word] = _PREFIX.get(word, 0) | bit
             else:
                 group.words.add(word)
                 _EXACT[word] = _EXACT.get(word, 0) | bit
             continue
-        head, head_is_prefix = elements[0]
-        if head_is_prefix:
+        if elements[0][1]:
             raise ValueError(f"phrase {pattern!r}: the first word cannot be a prefix")
         group.phrases.append(elements)
-        second, second_is_prefix = elements[1]
-        _PHRASE_HEADS.add(head)
-        if second_is_prefix:
-            _PREFIX_SECOND.setdefault(head, []).append((elements[1:], bit))
-        elif len(elements) >= 3 and not elements[2][1]:
-            _TRIGRAMS.setdefault((head, second, elements[2][0]), []).append((elements[3:], bit))
+        group.heads.setdefault(elements[0][0], []).append(elements)
+        offset, size = _key(elements)
+        plain = None if any(is_prefix for _, is_prefix in elements) else tuple(word for word, _ in elements)
+        entry = (offset, elements, plain, bit)
+        if size == 2:
+            _PAIRS.setdefault((elements[offset][0], elements[offset + 1][0]), []).append(entry)
         else:
-            _BIGRAMS.setdefault((head, second), []).append((elements[2:], bit))
+            _SINGLES.setdefault(elements[offset][0], []).append(entry)
+    group.prefixes = tuple(prefixes)
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
     _TOKEN_MASKS.clear()
+    _found_terms.cache_clear()
     return group
 
 
 def clear_token_cache() -> None:
     """Forget every token's classes (they are recomputed on demand; results never depend on the cache)."""
     _TOKEN_MASKS.clear()
+    _found_terms.cache_clear()
 
 
 def _classify(token: str) -> int:
@@ -138,9 +169,9 @@ def _classify(token: str) -> int:
         if length > size:
             break
         mask |= _PREFIX.get(token[:length], 0)
-    if token in _PHRASE_HEADS:
-        mask |= _HEAD_BIT
-    if token[0].isdigit():
+    if token in _SINGLES:
+        mask |= PHRASE_HEAD_BIT
+    if token[:1].isdigit():
         mask |= NUMERIC_BIT
     if len(_TOKEN_MASKS) >= _MAX_CACHE:
         _TOKEN_MASKS.clear()
@@ -148,9 +179,12 @@ def _classify(token: str) -> int:
     return mask
 
 
-def _element_matches(element: Element, token: str) -> bool:
-    word, is_prefix = element
-    return token.startswith(word) if is_prefix else token == word
+def token_masks(tokens: Sequence[str]) -> list[int]:
+    """The single-word classes of each token (plus the reserved bookkeeping bits)."""
+    masks: list[int | None] = list(map(_TOKEN_MASKS.get, tokens))
+    if None in masks:
+        return [_classify(token) if mask is None else mask for token, mask in zip(tokens, masks, strict=True)]
+    return masks  # type: ignore[return-value]  # no None left
 
 
 def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> bool:
@@ -164,67 +198,71 @@ def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> 
     return True
 
 
-def token_masks(tokens: Sequence[str]) -> list[int]:
-    masks: list[int | None] = list(map(_TOKEN_MASKS.get, tokens))
-    if None in masks:
-        return [_classify(token) if mask is None else mask for token, mask in zip(tokens, masks, strict=True)]
-    return masks  # type: ignore[return-value]  # no None left
+def _verified(tokens: Sequence[str], index: int, entries: list[_Entry], hits: list[tuple[int, int]]) -> None:
+    """Add the entries whose phrase matches around the key found at ``index``."""
+    for offset, elements, plain, bit in entries:
+        start = index - offset
+        if start < 0:
+            continue
+        if plain is not None:  # compare slices in C when the phrase has no prefixes
+            if tuple(tokens[start : start + len(plain)]) == plain:
+                hits.append((start, bit))
+        elif _phrase_at(tokens, start, elements):
+            hits.append((start, bit))
 
 
-def _first_match(
-    tokens: Sequence[str], grams: Sequence[tuple[str, ...]], gram: tuple[str, ...], rest: tuple[Element, ...]
-) -> bool:
-    start = len(gram)
-    return any(candidate == gram and _phrase_at(tokens, index + start, rest) for index, candidate in enumerate(grams))
+def phrase_hits(tokens: Sequence[str], masks: Sequence[int] | None = None) -> list[tuple[int, int]]:
+    """``(start, bit)`` for every registered phrase found in ``tokens``.
+
+    ``tokens`` may hold many sentences separated by ``BOUNDARY``, which no phrase can match across.
+    """
+    hits: list[tuple[int, int]] = []
+    pairs = list(pairwise(tokens))
+    matched = _PAIRS.keys() & pairs
+    if matched:
+        for index in [index for index, pair in enumerate(pairs) if pair in matched]:
+            _verified(tokens, index, _PAIRS[pairs[index]], hits)
+    if masks is None:
+        masks = token_masks(tokens)
+    if reduce(or_, masks, 0) & PHRASE_HEAD_BIT:
+        for index in [index for index, mask in enumerate(masks) if mask & PHRASE_HEAD_BIT]:
+            _verified(tokens, index, _SINGLES[tokens[index]], hits)
+    return hits
+
+
+def strip_reserved(mask: int) -> int:
+    """A mask with only word-class bits: the bookkeeping bits for phrases and digits removed."""
+    return mask & ~_RESERVED
 
 
 def sentence_mask(tokens: Sequence[str], masks: Sequence[int]) -> int:
-    """Union of the classes of every token, plus the phrases found in the tokens."""
+    """Union of the classes of every token of one sentence, plus the phrases found in it."""
     mask = reduce(or_, masks, 0)
-    if not mask & _HEAD_BIT or len(tokens) < 2:
-        return mask
-    found: list[tuple[tuple[str, ...], tuple[Element, ...], int]] = [
-        (pair, rest, bit) for pair in _BIGRAMS.keys() & pairwise(tokens)
-        for rest, bit in _BIGRAMS[pair]
-    ]  # fmt: skip
-    if len(tokens) >= 3:
-        found += [
-            (triple, rest, bit)
-            for triple in _TRIGRAMS.keys() & zip(tokens, tokens[1:], tokens[2:], strict=False)
-            for rest, bit in _TRIGRAMS[triple]
-        ]
-    for gram, rest, bit in found:
-        if mask & bit:
-            continue
-        if not rest or _first_match(
-            tokens, list(zip(*(tokens[i:] for i in range(len(gram))), strict=False)), gram, rest
-        ):
-            mask |= bit
-    for head in _PREFIX_SECOND.keys() & set(tokens):
-        for index, token in enumerate(tokens):
-            if token != head:
-                continue
-            for rest, bit in _PREFIX_SECOND[head]:
-                if not mask & bit and _phrase_at(tokens, index + 1, rest):
-                    mask |= bit
-    return mask & ~_HEAD_BIT
+    for _, bit in phrase_hits(tokens, masks):
+        mask |= bit
+    return strip_reserved(mask)
 
 
 def found_terms(group: Terms, tokens: Sequence[str]) -> list[str]:
     """The words and phrases of ``group`` present in ``tokens``, in order of appearance (for reasons)."""
+    return list(_found_terms(group, tuple(tokens)))
+
+
+@lru_cache(maxsize=4096)
+def _found_terms(group: Terms, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    # Memoised: several checks ask about the same sentence (metric names for a choice and for a list).
     seen: dict[str, None] = {}
-    for index, token in enumerate(tokens):
-        for phrase in group.phrases:
-            if _element_matches(phrase[0], token) and _phrase_at(tokens, index + 1, phrase[1:]):
+    bit = group.bit
+    heads = group.heads
+    for index, (token, mask) in enumerate(zip(tokens, token_masks(tokens), strict=True)):
+        for phrase in heads.get(token, ()):
+            if _phrase_at(tokens, index + 1, phrase[1:]):
                 seen.setdefault(" ".join(tokens[index : index + len(phrase)]), None)
-        if token in group.words or token.startswith(tuple(group.prefixes)):
+        if mask & bit:
             seen.setdefault(token, None)
-    return list(seen)
+    return tuple(seen)
 
 
 def union(groups: Iterable[Terms]) -> int:
     """One mask covering several classes: ``mask & union(...)`` tests for any of them."""
-    bits = 0
-    for group in groups:
-        bits |= group.bit
-    return bits
+    return reduce(or_, (group.bit for group in groups), 0)

@@ -16,14 +16,26 @@ Three rules keep the analysis honest:
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import cached_property, reduce
+from operator import or_
 from typing import NamedTuple
 
-from bot.rubric.lexicon import NUMERIC_BIT, Terms, sentence_mask, terms, token_masks, tokenize
+from bot.rubric.lexicon import (
+    BOUNDARY,
+    NUMERIC_BIT,
+    Terms,
+    phrase_hits,
+    strip_reserved,
+    terms,
+    token_masks,
+    tokenize,
+)
 
-# Sentence ends: . ! ? followed by a space (optionally closed by a quote or bracket). Plain string
-# replacement is several times faster than a regular expression with look-behinds here.
-_ENDINGS = (". ", "! ", "? ", '." ', ".” ", ".) ", '?" ', "?” ", '!" ', "!” ", ".' ", ".’ ")
+# Sentence ends: . ! ? (optionally closed by a quote or bracket) followed by whitespace. The end
+# is captured, not looked behind for, so the regex engine can skip quickly to candidate characters.
+_SENTENCE_END = re.compile(r"([.!?][\"”’')\]]?)\s+")
 # A line break ends a piece when the line ends a sentence or the next line starts a list item;
 # otherwise it is a soft wrap (pasted or hard-wrapped text) and the lines are joined.
 _LINE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
@@ -111,6 +123,7 @@ class Sentence(NamedTuple):
     is_prose: bool
     mask: int = 0  # the word classes present, one bit per ``Terms``
     quantity_kinds: frozenset[str] = frozenset()  # money, percent, latency, duration, volume, ...
+    function_words: int = 0  # how many of ``words`` are function words
 
     def has(self, group: Terms) -> bool:
         return bool(self.mask & group.bit)
@@ -142,33 +155,31 @@ def _lines(text: str) -> list[str]:
 
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
-    pending = ""
     for line in _lines(text):
-        if pending:  # an abbreviation never joins text across a line break
-            pieces.append(pending)
-            pending = ""
-        marked = line
-        for ending in _ENDINGS:
-            if ending in marked:
-                marked = marked.replace(ending, ending[:-1] + "\n")
-        for raw in marked.split("\n"):
-            piece = " ".join(raw.split()) if "  " in raw or "\t" in raw else raw.strip()
+        parts = _SENTENCE_END.split(line)
+        pending = ""
+        # parts alternate text and the end that closed it: [text, end, text, end, ..., text]
+        for index in range(0, len(parts), 2):
+            piece = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
+            if "  " in piece or "\t" in piece:
+                piece = " ".join(piece.split())
             if not piece:
                 continue
-            piece = f"{pending} {piece}" if pending else piece
-            if piece.endswith("."):
-                last = piece.rsplit(" ", 1)[-1].lower()
+            if pending:
+                piece = f"{pending} {piece}"
+                pending = ""
+            if piece[-1] == "." and index + 1 < len(parts):
+                last = piece[piece.rfind(" ") + 1 :].lower()
                 if last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha() and " " in piece):
-                    pending = piece  # "e.g." or an initial ended the line, not the sentence
+                    pending = piece  # "e.g." or an initial ended the text, not the sentence
                     continue
-            pending = ""
             if piece.count(" ") >= _MAX_SPAN_WORDS:
                 words = piece.split(" ")
                 pieces.extend(" ".join(words[i : i + _SPAN_WORDS]) for i in range(0, len(words), _SPAN_WORDS))
             else:
                 pieces.append(piece)
-    if pending:
-        pieces.append(pending)
+        if pending:  # an abbreviation never joins text across a line break
+            pieces.append(pending)
     return pieces
 
 
@@ -236,24 +247,43 @@ def _reads_as_prose(words: tuple[str, ...], function_count: int) -> bool:
 def _template_keys(sentence: Sentence) -> tuple[tuple[object, ...], ...]:
     """Keys under which sentences built from one template collide."""
     words = sentence.words
-    keys: list[tuple[object, ...]] = [("opening", *words[:3], len(words) // 3)]
-    if sum(1 for word in words if word not in FUNCTION_WORDS) <= _TEMPLATE_CONTENT_WORDS:
-        keys.append(("skeleton", *(word if word in FUNCTION_WORDS else "_" for word in words)))
-    return tuple(keys)
+    opening: tuple[object, ...] = ("opening", *words[:3], len(words) // 3)
+    if len(words) - sentence.function_words > _TEMPLATE_CONTENT_WORDS:
+        return (opening,)
+    return opening, ("skeleton", *(word if word in FUNCTION_WORDS else "_" for word in words))
 
 
-def _analyse(index: int, piece: str) -> Sentence:
-    lower = piece.lower()
-    words = tuple(tokenize(lower))
-    masks = token_masks(words)
-    mask = sentence_mask(words, masks)
-    function_count = sum(map(FUNCTION_WORDS.__contains__, words))
-    quantities: tuple[str, ...] = ()
-    kinds: frozenset[str] = frozenset()
-    if mask & (NUMERIC_BIT | _NUMBER_WORDS.bit):
-        quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & _NUMBER_WORDS.bit))
-    is_prose = _reads_as_prose(words, function_count)
-    return Sentence(index, piece, lower, words, quantities, is_prose, mask, kinds)
+def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
+    """Every piece of an answer as a ``Sentence``.
+
+    Tokens of all pieces are classified together and phrases are matched in one sweep over the
+    whole answer (pieces separated by ``BOUNDARY``): one call each instead of one per sentence.
+    """
+    lowers = [piece.lower() for piece in pieces]
+    word_lists = [tuple(tokenize(lower)) for lower in lowers]
+    stream: list[str] = []
+    starts: list[int] = []
+    for words in word_lists:
+        starts.append(len(stream))
+        stream.extend(words)
+        stream.append(BOUNDARY)
+    masks = token_masks(stream)
+    phrases = [0] * len(pieces)
+    for position, bit in phrase_hits(stream, masks):
+        phrases[bisect_right(starts, position) - 1] |= bit
+    sentences = []
+    for index, (piece, lower, words) in enumerate(zip(pieces, lowers, word_lists, strict=True)):
+        start = starts[index]
+        tokens_mask = reduce(or_, masks[start : start + len(words)], 0)
+        mask = strip_reserved(tokens_mask) | phrases[index]
+        function_count = sum(map(FUNCTION_WORDS.__contains__, words))
+        quantities: tuple[str, ...] = ()
+        kinds: frozenset[str] = frozenset()
+        if tokens_mask & NUMERIC_BIT or mask & _NUMBER_WORDS.bit:
+            quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & _NUMBER_WORDS.bit))
+        is_prose = _reads_as_prose(words, function_count)
+        sentences.append(Sentence(index, piece, lower, words, quantities, is_prose, mask, kinds, function_count))
+    return tuple(sentences)
 
 
 class AnswerText:
@@ -264,7 +294,7 @@ class AnswerText:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        return tuple(_analyse(index, piece) for index, piece in enumerate(_pieces(self.raw)))
+        return _analyse(_pieces(self.raw))
 
     @cached_property
     def prose(self) -> tuple[Sentence, ...]:

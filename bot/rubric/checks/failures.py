@@ -168,14 +168,16 @@ def failure_impact(answer: AnswerText, context: QuestionContext) -> CheckResult:
     generic_traced: list[Sentence] = []
     for position, sentence in enumerate(answer.prose):
         modes = _modes_in(sentence)
+        if not modes:
+            if sentence.mask & GENERIC_FAILURE.bit and sentence.mask & _IMPACT:
+                generic_traced.append(sentence)
+            continue
         impact = [s for s in answer.prose[max(0, position - 1) : position + 2] if s.mask & _IMPACT]
         for mode in modes:
             named.setdefault(mode, sentence)
             if impact:
                 traced.setdefault(mode, sentence)
                 impact_sentences.update(dict.fromkeys([sentence, *impact]))
-        if not modes and sentence.mask & GENERIC_FAILURE.bit and sentence.mask & _IMPACT:
-            generic_traced.append(sentence)
     # Two modes, traced across at least two sentences: a bare list of failures in one line is not enough.
     if len(traced) >= 2 and len(impact_sentences) >= 2:
         return result(

@@ -21,6 +21,7 @@ ROLE = terms(
     name="stakeholder role",
 )  # fmt: skip
 _REASON = union([ROLE, CAUSAL])
+_ANY_FUNCTION = union(FUNCTIONS.values())
 
 
 @register(
@@ -34,6 +35,8 @@ def stakeholders(answer: AnswerText, context: QuestionContext) -> CheckResult:
     evidence: list[Sentence] = []
     mentions: list[Sentence] = []
     for sentence in answer.prose:
+        if not sentence.mask & _ANY_FUNCTION:
+            continue
         found = [name for name, group in FUNCTIONS.items() if sentence.mask & group.bit]
         if not found:
             continue
