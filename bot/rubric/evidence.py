@@ -17,30 +17,6 @@ from bot.rubric.text import AnswerText, Sentence, excerpt
 QUOTE_LIMIT = 80
 
 
-def sentences_with(answer: AnswerText, *groups: Terms) -> list[Sentence]:
-    """Prose sentences that contain every one of ``groups``."""
-    bits = [group.bit for group in groups]
-    return [sentence for sentence in answer.prose if all(sentence.mask & bit for bit in bits)]
-
-
-def positions_with(answer: AnswerText, *groups: Terms) -> list[int]:
-    """Positions in ``answer.prose`` of the sentences that contain every one of ``groups``."""
-    bits = [group.bit for group in groups]
-    return [position for position, mask in enumerate(answer.masks) if all(mask & bit for bit in bits)]
-
-
-def near(answer: AnswerText, anchor: Terms, *others: Terms, span: int = 1) -> list[Sentence]:
-    """Sentences containing ``anchor`` where each of ``others`` occurs within ``span`` sentences."""
-    found = []
-    for position, mask in enumerate(answer.masks):
-        if not mask & anchor.bit:
-            continue
-        around = answer.window(position, span) if others else mask
-        if all(around & other.bit for other in others):
-            found.append(answer.prose[position])
-    return found
-
-
 def supporting(answer: AnswerText, position: int, bits: int, span: int = 1) -> list[Sentence]:
     """Prose sentence ``position`` and the neighbours within ``span`` that hold any of ``bits``.
 
@@ -49,14 +25,6 @@ def supporting(answer: AnswerText, position: int, bits: int, span: int = 1) -> l
     start = max(0, position - span)
     around = answer.prose[start : position + span + 1]
     return [s for offset, s in enumerate(around) if start + offset == position or s.mask & bits]
-
-
-def with_quantity(sentences: Iterable[Sentence], *kinds: str) -> list[Sentence]:
-    """Sentences that hold a quantity (of one of ``kinds``, when given)."""
-    if not kinds:
-        return [sentence for sentence in sentences if sentence.quantities]
-    wanted = frozenset(kinds)
-    return [sentence for sentence in sentences if sentence.quantity_kinds & wanted]
 
 
 def terms_in(group: Terms, sentences: Iterable[Sentence]) -> list[str]:
@@ -77,16 +45,6 @@ def quote(sentence: Sentence, limit: int = QUOTE_LIMIT) -> str:
 def _quoted(text: str, limit: int) -> str:
     """Several checks quote the same sentence of an answer; build each quote once."""
     return f"“{excerpt(text, limit)}”"
-
-
-def quotes(sentences: Iterable[Sentence], limit: int = 2) -> tuple[str, ...]:
-    unique = list(dict.fromkeys(sentences))
-    return tuple(quote(sentence) for sentence in unique[:limit])
-
-
-def distinct(sentences: Iterable[Sentence]) -> list[Sentence]:
-    """Sentences without repeats, in reading order."""
-    return sorted(dict.fromkeys(sentences), key=lambda sentence: sentence.order)
 
 
 def result(

@@ -75,10 +75,14 @@ _PREFIX_LENGTHS: list[int] = []
 # pair available ("cost of" in "at the cost of"). Phrases with no exact adjacent pair
 # ("product manager*") are keyed on one exact word, and tokens that are such a key carry
 # PHRASE_HEAD_BIT in their cached mask.
-# An entry is (offset of the key in the phrase, the phrase, its words when none is a prefix, bit).
+# An entry is (offset of the key in the phrase, the phrase, its words when none is a prefix, bit);
+# a phrase that is exactly its key pair needs no check at all ("rather than").
 _Entry = tuple[int, tuple[Element, ...], tuple[str, ...] | None, int]
 _PAIRS: dict[tuple[str, str], list[_Entry]] = {}
-_SINGLES: dict[str, list[_Entry]] = {}
+_WHOLE = -1  # offset marking an entry whose phrase is its key pair
+# Single-word keys are refined by the first two letters of the word after them ("support ticket*"
+# is found under ("support", "ti")), so a common key word costs one lookup, not one check per phrase.
+_SINGLES: dict[str, dict[str, list[_Entry]]] = {}
 # Words too common to key a phrase when the phrase offers any other choice.
 _COMMON = frozenset(
     """a an the and or but if so to of in on at by for with from as is are was were be it its this that
@@ -143,11 +147,14 @@ def terms(*patterns: str, name: str = "") -> Terms:
         group.heads.setdefault(elements[0][0], []).append(elements)
         offset, size = _key(elements)
         plain = None if any(is_prefix for _, is_prefix in elements) else tuple(word for word, _ in elements)
-        entry = (offset, elements, plain, bit)
+        key_word = elements[offset][0]
         if size == 2:
-            _PAIRS.setdefault((elements[offset][0], elements[offset + 1][0]), []).append(entry)
+            whole = plain is not None and len(plain) == 2
+            entry = (_WHOLE if whole else offset, elements, plain, bit)
+            _PAIRS.setdefault((key_word, elements[offset + 1][0]), []).append(entry)
         else:
-            _SINGLES.setdefault(elements[offset][0], []).append(entry)
+            after = elements[offset + 1][0][:2] if offset + 1 < len(elements) else ""
+            _SINGLES.setdefault(key_word, {}).setdefault(after, []).append((offset, elements, plain, bit))
     group.prefixes = tuple(prefixes)
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
@@ -198,9 +205,12 @@ def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> 
     return True
 
 
-def _verified(tokens: Sequence[str], index: int, entries: list[_Entry], hits: list[tuple[int, int]]) -> None:
+def _check(tokens: Sequence[str], index: int, entries: list[_Entry], hits: list[tuple[int, int]]) -> None:
     """Add the entries whose phrase matches around the key found at ``index``."""
     for offset, elements, plain, bit in entries:
+        if offset == _WHOLE:
+            hits.append((index, bit))
+            continue
         start = index - offset
         if start < 0:
             continue
@@ -221,26 +231,25 @@ def phrase_hits(tokens: Sequence[str], masks: Sequence[int] | None = None) -> li
     matched = _PAIRS.keys() & pairs
     if matched:
         for index in [index for index, pair in enumerate(pairs) if pair in matched]:
-            _verified(tokens, index, _PAIRS[pairs[index]], hits)
+            _check(tokens, index, _PAIRS[pairs[index]], hits)
     if masks is None:
         masks = token_masks(tokens)
     if reduce(or_, masks, 0) & PHRASE_HEAD_BIT:
+        last = len(tokens) - 1
         for index in [index for index, mask in enumerate(masks) if mask & PHRASE_HEAD_BIT]:
-            _verified(tokens, index, _SINGLES[tokens[index]], hits)
+            by_next = _SINGLES[tokens[index]]
+            entries = by_next.get(tokens[index + 1][:2] if index < last else "")
+            if entries:
+                _check(tokens, index, entries, hits)
+            entries = by_next.get("") if index < last else None
+            if entries:
+                _check(tokens, index, entries, hits)
     return hits
 
 
 def strip_reserved(mask: int) -> int:
     """A mask with only word-class bits: the bookkeeping bits for phrases and digits removed."""
     return mask & ~_RESERVED
-
-
-def sentence_mask(tokens: Sequence[str], masks: Sequence[int]) -> int:
-    """Union of the classes of every token of one sentence, plus the phrases found in it."""
-    mask = reduce(or_, masks, 0)
-    for _, bit in phrase_hits(tokens, masks):
-        mask |= bit
-    return strip_reserved(mask)
 
 
 def found_terms(group: Terms, tokens: Sequence[str]) -> list[str]:

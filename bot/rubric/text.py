@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property, reduce
 from operator import or_
@@ -128,12 +129,6 @@ class Sentence(NamedTuple):
     def has(self, group: Terms) -> bool:
         return bool(self.mask & group.bit)
 
-    def has_all(self, *groups: Terms) -> bool:
-        return all(self.mask & group.bit for group in groups)
-
-    def has_any(self, *groups: Terms) -> bool:
-        return any(self.mask & group.bit for group in groups)
-
 
 def _lines(text: str) -> list[str]:
     """Lines of text with soft wraps joined; blank lines and list items stay separate."""
@@ -244,13 +239,13 @@ def _reads_as_prose(words: tuple[str, ...], function_count: int) -> bool:
     return size < _LONG_SENTENCE or len(FUNCTION_WORDS.intersection(words)) >= _MIN_DISTINCT_FUNCTION_WORDS
 
 
-def _template_keys(sentence: Sentence) -> tuple[tuple[object, ...], ...]:
+def _template_keys(sentence: Sentence) -> tuple[object, ...]:
     """Keys under which sentences built from one template collide."""
     words = sentence.words
-    opening: tuple[object, ...] = ("opening", *words[:3], len(words) // 3)
+    opening = (words[:3], len(words) // 3)
     if len(words) - sentence.function_words > _TEMPLATE_CONTENT_WORDS:
         return (opening,)
-    return opening, ("skeleton", *(word if word in FUNCTION_WORDS else "_" for word in words))
+    return opening, tuple(word if word in FUNCTION_WORDS else "_" for word in words)
 
 
 def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
@@ -272,17 +267,22 @@ def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
     for position, bit in phrase_hits(stream, masks):
         phrases[bisect_right(starts, position) - 1] |= bit
     sentences = []
+    is_function_word = FUNCTION_WORDS.__contains__
+    number_words = _NUMBER_WORDS.bit
+    no_kinds: frozenset[str] = frozenset()
     for index, (piece, lower, words) in enumerate(zip(pieces, lowers, word_lists, strict=True)):
         start = starts[index]
         tokens_mask = reduce(or_, masks[start : start + len(words)], 0)
         mask = strip_reserved(tokens_mask) | phrases[index]
-        function_count = sum(map(FUNCTION_WORDS.__contains__, words))
+        function_count = sum(map(is_function_word, words))
         quantities: tuple[str, ...] = ()
-        kinds: frozenset[str] = frozenset()
-        if tokens_mask & NUMERIC_BIT or mask & _NUMBER_WORDS.bit:
-            quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & _NUMBER_WORDS.bit))
+        kinds = no_kinds
+        if tokens_mask & NUMERIC_BIT or mask & number_words:
+            quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & number_words))
         is_prose = _reads_as_prose(words, function_count)
-        sentences.append(Sentence(index, piece, lower, words, quantities, is_prose, mask, kinds, function_count))
+        # tuple.__new__ skips the named tuple's Python-level constructor: dozens per answer add up.
+        fields = (index, piece, lower, words, quantities, is_prose, mask, kinds, function_count)
+        sentences.append(tuple.__new__(Sentence, fields))
     return tuple(sentences)
 
 
@@ -305,11 +305,10 @@ class AnswerText:
             if sentence.is_prose and sentence.words not in seen:
                 seen.add(sentence.words)
                 result.append(sentence)
+        if len(result) < _TEMPLATE_REPEATS:
+            return tuple(result)
         keys = [_template_keys(sentence) for sentence in result]
-        counts: dict[tuple[object, ...], int] = {}
-        for sentence_keys in keys:
-            for key in sentence_keys:
-                counts[key] = counts.get(key, 0) + 1
+        counts = Counter(key for sentence_keys in keys for key in sentence_keys)
         if any(count >= _TEMPLATE_REPEATS for count in counts.values()):
             result = [
                 sentence
@@ -326,10 +325,7 @@ class AnswerText:
     @cached_property
     def prose_mask(self) -> int:
         """Every word class that occurs anywhere in the prose."""
-        mask = 0
-        for sentence_mask_ in self.masks:
-            mask |= sentence_mask_
-        return mask
+        return reduce(or_, self.masks, 0)
 
     def window(self, position: int, span: int = 1) -> int:
         """The classes present in prose sentence ``position`` and the ``span`` sentences either side."""
@@ -346,9 +342,6 @@ class AnswerText:
         """``window(position)`` for every position, computed once: checks ask for it constantly."""
         masks = (0, *self.masks, 0)
         return tuple(masks[i - 1] | masks[i] | masks[i + 1] for i in range(1, len(masks) - 1))
-
-    def mentions(self, group: Terms) -> bool:
-        return bool(self.prose_mask & group.bit)
 
     @cached_property
     def word_count(self) -> int:
