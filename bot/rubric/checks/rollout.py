@@ -115,7 +115,8 @@ STAGE = terms(
     "market by market", "country by country", "ramp*", "gradual*", "incremental*", "percentage rollout",
     "of traffic", "traffic", "small group", "allowlist", "allow list", "design partner*", "early access", "wave*",
     "then to", "expand to", "expand*", "widen*", "a b test", "holdout", "side by side", "in parallel", "dual run*",
-    "start small", "starting small", "small first", "first wave", "first cohort",
+    "start small", "starting small", "small first", "first wave", "first cohort", "of customers", "of users",
+    "of merchants", "of requests", "feature flag*", "behind a flag", "percent of",
     name="staged exposure",
 )  # fmt: skip
 GATE = terms(
@@ -152,7 +153,13 @@ _STAGE_SIZES = frozenset({"percent", "volume", "duration"})
 def staged_rollout(answer: AnswerText, context: QuestionContext) -> CheckResult:
     # A stage is exposure being sequenced ("first to a waitlist, then …") or sized ("1% of traffic"),
     # not a passing mention of "the beta".
-    stages = [s for s in answer.prose if s.mask & STAGE.bit and (s.mask & SEQUENCE.bit or s.quantities)]
+    stages = [
+        s
+        for s in answer.prose
+        if (s.mask & STAGE.bit and (s.mask & SEQUENCE.bit or s.quantities))
+        # "5% of customers, then 25%, then everyone" is a ramp even without the word "stage"
+        or (s.mask & SEQUENCE.bit and sum(1 for q in s.quantities if q.endswith("%")) >= 2)
+    ]
     sized = [s for s in stages if s.quantity_kinds & _STAGE_SIZES]
     sizes = {quantity for sentence in sized for quantity in sentence.quantities}
     # More than one step: several stage sentences, several sizes, or one sentence naming two steps
