@@ -111,13 +111,13 @@ def _strength_line(result: CheckResult) -> str:
 
 def _miss_line(result: CheckResult) -> str:
     title = get_check(result.check_id).title
-    return _fit(f"{title}: {result.reason}", f"Try: {result.tip}" if result.tip else "")
+    return _fit(f"{title}: {result.reason}", f"Tip: {result.tip}" if result.tip else "")
 
 
 def _penalty_line(card: Scorecard, result: CheckResult) -> str:
     title = get_check(result.check_id).title
     lost = round(points_lost(card, result))
-    return _fit(f"{title} (−{lost}): {result.reason}", f"Try: {result.tip}" if result.tip else "")
+    return _fit(f"{title} (−{lost}): {result.reason}", f"Tip: {result.tip}" if result.tip else "")
 
 
 def feedback_card(card: Scorecard, *, heading: str) -> Document:

@@ -286,6 +286,11 @@ def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
+# Only this much of an answer is analysed: far beyond any interview answer (about 3,500 words), and
+# it bounds the time one pasted novel can take to score (tens of milliseconds at worst).
+MAX_ANALYSED_CHARS = 20_000
+
+
 class AnswerText:
     """An answer, analysed once. Properties are computed on first use and cached."""
 
@@ -294,7 +299,7 @@ class AnswerText:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        return _analyse(_pieces(self.raw))
+        return _analyse(_pieces(self.raw[:MAX_ANALYSED_CHARS]))
 
     @cached_property
     def prose(self) -> tuple[Sentence, ...]:

@@ -52,7 +52,7 @@ def test_card_shows_score_strengths_the_most_valuable_misses_and_penalties() -> 
     assert parts["What it shows"][0].startswith("Rollback trigger:")
     misses = parts["What to add"]
     assert misses[0].startswith("Stakeholders beyond engineering:")  # weight 2 lost before weight 1
-    assert all("Try:" in line for line in misses)
+    assert all("Tip:" in line for line in misses)
     assert parts["What cost points"][0].startswith("Collaboration with no decision (−8):")
     assert document.summary == f"Your answer: {card.score}/100"
 

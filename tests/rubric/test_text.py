@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.rubric.lexicon import clear_token_cache, found_terms, terms, tokenize
-from bot.rubric.text import AnswerText
+from bot.rubric.text import MAX_ANALYSED_CHARS, AnswerText
 
 
 def texts(answer: str) -> list[str]:
@@ -113,6 +113,14 @@ def test_template_sentences_are_a_list_in_disguise() -> None:
     assert AnswerText(template).prose == ()
     varied = "We have the data. The team agreed to ship it. We have a plan for rollback. Legal signs off the terms."
     assert len(AnswerText(varied).prose) == 4
+
+
+def test_only_the_first_part_of_an_enormous_answer_is_analysed() -> None:
+    sentence = "Duplicates make merchants ship twice and pay for it. "
+    huge = AnswerText(sentence * 5_000)
+    assert len(huge.raw) > MAX_ANALYSED_CHARS
+    assert sum(len(s.text) + 1 for s in huge.sentences) <= MAX_ANALYSED_CHARS + 1
+    assert len(huge.prose) == 1  # and repeats still count once
 
 
 def test_repeated_sentences_count_once() -> None:
