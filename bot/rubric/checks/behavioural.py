@@ -178,11 +178,10 @@ def ownership(answer: AnswerText, context: QuestionContext) -> CheckResult:
     acting = [s for s in answer.prose if _acts(s) or s.mask & OWNERSHIP_PHRASES.bit]
     decisive = [s for s in acting if set(_acts(s)) & _DECISIVE or s.mask & OWNERSHIP_PHRASES.bit]
     if (len(acting) >= 2 and decisive) or len(acting) >= 3:
-        verbs = list(dict.fromkeys(verb for sentence in acting for verb in _acts(sentence)))
         return result(
             "ownership",
             Status.PASS,
-            f"Shows what they did personally ({listed(verbs) if verbs else 'owned the call'}).",
+            "Says what they decided and did themselves, not only what the team did.",
             cited=[*decisive, *acting],
         )
     if acting:
