@@ -1,36 +1,84 @@
 """One pass of text analysis per answer, shared by every check.
 
 Checks look for signals inside sentences (a threshold *and* a duration *and* an action in the same
-sentence), so the unit here is the sentence: its text, its lower-cased words and the quantities in it.
-A sentence that is only a run of nouns (a buzzword list) is marked as not prose, and checks ignore it.
+sentence, or in the one next to it), so the unit here is the sentence: its text, its tokens, the
+word classes present (a bitmask, see ``lexicon``) and the quantities in it.
+
+Three rules keep the analysis honest:
+
+- A sentence that is a run of nouns with almost no grammar (a buzzword list) is not prose, and
+  checks look for evidence in prose only.
+- A sentence that repeats an earlier one is ignored, so pasting an answer twice changes nothing.
+- A very long run-on is cut into spans of a few dozen words, so one wall of text cannot put every
+  term "in the same sentence".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from functools import cached_property, reduce
+from operator import or_
+from typing import NamedTuple
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9•\-*])|\n\s*\n|\n\s*(?:[-*•]|\d+[.)])\s+")
-_LINE_BREAK = re.compile(r"\n+")
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’\-]*")
-
-# Quantities with units: money, percentages, durations, rates, volumes. Bare small numbers are not
-# quantities; "3 teams" is a count, "$3M" or "3 hours" is a measure.
-_QUANTITY = re.compile(
-    r"""(?ix)
-    (?:[$€£¥]\s?\d[\d,.]*\s?(?:k|m|bn|b|million|billion|thousand)?\b)        # $50K, €2.1M
-    | (?:\b\d[\d,.]*\s?(?:%|percent\b|pct\b|bps\b|basis\ points|pp\b|points?\b))  # 12%, 30 bps
-    | (?:\b\d[\d,.]*\s?(?:ms|milliseconds?|s|secs?|seconds?|mins?|minutes?|h|hrs?|hours?|days?
-          |weeks?|months?|quarters?|years?)\b)                                  # 300ms, 10 minutes
-    | (?:\b\d[\d,.]*\s?(?:k|m|bn|b|x)?\s?(?:tps|qps|rps|requests?|calls?|events?|transactions?
-          |payments?|merchants?|users?|customers?|orders?|tickets?|chargebacks?|payouts?|accounts?
-          |integrations?|partners?|developers?|countries|markets?)\b)            # 12K TPS, 2M events
-    | (?:\b\d[\d,.]*\s?(?:k|m|bn|b|million|billion|thousand)\b)                 # 40k, 1.2 million
-    | (?:\b\d[\d,.]*\s?(?:usd|eur|gbp|sek|dollars?|euros?|pounds?|kronor)\b)    # 500 USD
-    | (?:\b\d+(?:\.\d+)?x\b)                                                    # 2.5x
-    """
+from bot.rubric.lexicon import (
+    BOUNDARY,
+    NUMERIC_BIT,
+    Terms,
+    phrase_hits,
+    strip_reserved,
+    terms,
+    token_masks,
+    tokenize,
 )
+
+# Sentence ends: . ! ? (optionally closed by a quote or bracket) followed by whitespace. The end
+# is captured, not looked behind for, so the regex engine can skip quickly to candidate characters.
+_SENTENCE_END = re.compile(r"([.!?][\"”’')\]]?)\s+")
+# A line break ends a piece when the line ends a sentence or the next line starts a list item;
+# otherwise it is a soft wrap (pasted or hard-wrapped text) and the lines are joined.
+_LINE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
+_ITEM_MARKS = ("-", "*", "•", "–", "—", "#", ">")
+_ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s")
+_ABBREVIATIONS = frozenset(
+    {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "u.s.", "u.k.", "cf.", "esp.", "mr.", "ms.", "dr."}
+)
+_MAX_SPAN_WORDS = 60  # a piece longer than this is a run-on ...
+_SPAN_WORDS = 40  # ... and is cut into spans of this many words
+
+# Quantities with units: money, percentages, durations, rates and volumes. A bare number is not a
+# quantity: "3 teams" is a count, "$3M", "3 hours" or "3% of checkouts" is a measure. Numbers are
+# found with a cheap scan and the word after each one is looked up in a table (one big alternation
+# tried at every position costs tens of microseconds a sentence).
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_FOLLOWING = re.compile(r" ?(%|[a-z]+)(?: ([a-z]+))?")
+_CURRENCY_SIGNS = "$€£¥"
+_MAGNITUDES = frozenset("k m mm bn b million billion thousand".split())
+_UNITS: dict[str, str] = {
+    **dict.fromkeys("usd eur gbp sek dollar dollars euro euros pound pounds kronor krona".split(), "money"),
+    **dict.fromkeys("% percent pct bps pp point points".split(), "percent"),
+    **dict.fromkeys("ms millisecond milliseconds".split(), "latency"),
+    **dict.fromkeys(
+        "s sec secs second seconds min mins minute minutes h hr hrs hour hours day days week weeks month months "
+        "quarter quarters year years sprint sprints".split(),
+        "duration",
+    ),
+    **dict.fromkeys(
+        "tps qps rps request requests call calls event events transaction transactions payment payments merchant "
+        "merchants user users customer customers order orders ticket tickets chargeback chargebacks payout payouts "
+        "account accounts integration integrations partner partners developer developers countries market markets "
+        "incident incidents complaint complaints engineer engineers people application applications loan loans "
+        "refund refunds dispute disputes signup signups install installs message messages webhook webhooks "
+        "deliveries login logins checkout checkouts purchase purchases retries duplicate duplicates alert alerts "
+        "page pages contact contacts".split(),
+        "volume",
+    ),
+    "x": "multiple",
+}
+_TWO_WORD_PERCENT = frozenset({("per", "cent"), ("basis", "point"), ("basis", "points"), ("percentage", "points")})
+_DIGIT = re.compile(r"\d")
 
 # Words that carry grammar. Real sentences have plenty; a list of buzzwords has almost none.
 FUNCTION_WORDS = frozenset(
@@ -38,32 +86,209 @@ FUNCTION_WORDS = frozenset(
     from into than then it its we i our my you they their them he she was were is are be been being
     had has have do did does would will could should can may might must not no which who what how why
     where as after before until about over under up down out off also just only even still all any
-    each every more most less least some such both either neither once again very too us me his her""".split()
+    each every more most less least some such both either neither once again very too us me his her
+    i'd i'll i'm i've we'd we'll we're we've you'd they'd they're don't didn't doesn't won't wouldn't
+    can't couldn't isn't aren't wasn't weren't hadn't haven't hasn't shouldn't there here""".split()
 )
+_NUMBER_WORD_SET = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety".split()
+)
+_NUMBER_WORDS = terms(*sorted(_NUMBER_WORD_SET), name="number words")
+_MIN_PROSE_WORDS = 4
+_MIN_FUNCTION_SHARE = 0.18
+# Grammar glued onto a list ("idempotency and the retries and the backoff and the …") has enough
+# function words but gives itself away: real sentences rarely spend a quarter of their words on
+# "and"/"or", and long real sentences use several different function words, not the same two.
+_MAX_CONJUNCTION_SHARE = 0.25
+_LONG_SENTENCE = 16
+_MIN_DISTINCT_FUNCTION_WORDS = 3
+# Template spam ("We have the X. We have the Y. …" or "We use the X to handle the Y. We use the …"):
+# four or more sentences that open with the same three words and have about the same length, or
+# share one skeleton of function words around a few content words, are a list in disguise.
+_TEMPLATE_CONTENT_WORDS = 3
+_TEMPLATE_REPEATS = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    index: int
+class Sentence(NamedTuple):
+    """A sentence (or list item, or span of a run-on) of an answer.
+
+    A named tuple rather than a frozen dataclass: an answer has dozens and it is built thousands of
+    times a second, and a tuple is several times cheaper to construct.
+    """
+
+    order: int  # position among all pieces of the answer, in reading order
     text: str
     lower: str
     words: tuple[str, ...]
     quantities: tuple[str, ...]
     is_prose: bool
+    mask: int = 0  # the word classes present, one bit per ``Terms``
+    quantity_kinds: frozenset[str] = frozenset()  # money, percent, latency, duration, volume, ...
+    function_words: int = 0  # how many of ``words`` are function words
+
+    def has(self, group: Terms) -> bool:
+        return bool(self.mask & group.bit)
 
 
-def _is_prose(words: tuple[str, ...]) -> bool:
-    if len(words) < 5:
-        return False
-    function_share = sum(word in FUNCTION_WORDS for word in words) / len(words)
-    return function_share >= 0.18
+def _lines(text: str) -> list[str]:
+    """Lines of text with soft wraps joined; blank lines and list items stay separate."""
+    lines: list[str] = []
+    joinable = False
+    for raw in text.replace("\r", "\n").split("\n"):
+        line = raw.strip()
+        if not line:
+            joinable = False
+            continue
+        starts_item = line.startswith(_ITEM_MARKS) or bool(_ITEM_NUMBER.match(line))
+        if joinable and not starts_item:
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+        joinable = not lines[-1].endswith(_LINE_ENDS)
+    return lines
 
 
-def _split_sentences(text: str) -> list[str]:
+def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
-    for block in _SENTENCE_END.split(text):
-        pieces.extend(part for part in _LINE_BREAK.split(block) if part.strip())
-    return [" ".join(piece.split()) for piece in pieces]
+    for line in _lines(text):
+        parts = _SENTENCE_END.split(line)
+        pending = ""
+        # parts alternate text and the end that closed it: [text, end, text, end, ..., text]
+        for index in range(0, len(parts), 2):
+            piece = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
+            if "  " in piece or "\t" in piece:
+                piece = " ".join(piece.split())
+            if not piece:
+                continue
+            if pending:
+                piece = f"{pending} {piece}"
+                pending = ""
+            if piece[-1] == "." and index + 1 < len(parts):
+                last = piece[piece.rfind(" ") + 1 :].lower()
+                if last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha() and " " in piece):
+                    pending = piece  # "e.g." or an initial ended the text, not the sentence
+                    continue
+            if piece.count(" ") >= _MAX_SPAN_WORDS:
+                words = piece.split(" ")
+                pieces.extend(" ".join(words[i : i + _SPAN_WORDS]) for i in range(0, len(words), _SPAN_WORDS))
+            else:
+                pieces.append(piece)
+        if pending:  # an abbreviation never joins text across a line break
+            pieces.append(pending)
+    return pieces
+
+
+def _unit(lower: str, end: int) -> tuple[str | None, int]:
+    """The kind of quantity named by the words right after a number, and where they end."""
+    if lower.startswith(" in ", end) and lower[end + 4 : end + 5].isdigit():  # "1 in 1,000"
+        ratio = _NUMBER.match(lower, end + 4)
+        return "percent", ratio.end() if ratio else end
+    following = _FOLLOWING.match(lower, end)
+    if following is None:
+        return None, end
+    first, second = following.group(1), following.group(2)
+    if first in _MAGNITUDES:
+        kind = _UNITS.get(second or "")
+        if kind in ("money", "volume"):
+            return kind, following.end()
+        return "magnitude", following.end(1)
+    if (first, second) in _TWO_WORD_PERCENT:
+        return "percent", following.end()
+    kind = _UNITS.get(first)
+    return (kind, following.end(1)) if kind else (None, end)
+
+
+def _quantities(
+    piece: str, lower: str, words: tuple[str, ...], *, words_too: bool
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    found: list[tuple[int, str, str]] = []
+    consumed = 0
+    for number in _NUMBER.finditer(lower):
+        start, end = number.span()
+        if start < consumed:
+            continue
+        before = lower[start - 1] if start else " "
+        if before.isalnum() or before in "._":  # p99, v2.1, a4: names, not measures
+            continue
+        sign = before if before in _CURRENCY_SIGNS else (lower[start - 2] if start > 1 and before == " " else "")
+        if sign and sign in _CURRENCY_SIGNS:
+            following = _FOLLOWING.match(lower, end)
+            if following and following.group(1) in _MAGNITUDES:
+                end = following.end(1)
+            found.append((start, piece[start - (1 if before != " " else 2) : end], "money"))
+            continue
+        kind, unit_end = _unit(lower, end)
+        if kind:
+            found.append((start, piece[start:unit_end], kind))
+            consumed = unit_end
+    if words_too:  # "two weeks", "twenty percent": rare, so matched on tokens rather than a regex
+        for index in [index for index, word in enumerate(words[:-1]) if word in _NUMBER_WORD_SET]:
+            kind = _UNITS.get(words[index + 1])
+            if kind in ("duration", "percent"):
+                found.append((len(piece) + index, f"{words[index]} {words[index + 1]}", kind))
+    return tuple(text for _, text, _ in found), frozenset(kind for _, _, kind in found)
+
+
+def _reads_as_prose(words: tuple[str, ...], function_count: int) -> bool:
+    size = len(words)
+    if size < _MIN_PROSE_WORDS or function_count < _MIN_FUNCTION_SHARE * size:
+        return False
+    conjunctions = words.count("and") + words.count("or")
+    if conjunctions >= 3 and conjunctions > _MAX_CONJUNCTION_SHARE * size:
+        return False
+    return size < _LONG_SENTENCE or len(FUNCTION_WORDS.intersection(words)) >= _MIN_DISTINCT_FUNCTION_WORDS
+
+
+def _template_keys(sentence: Sentence) -> tuple[object, ...]:
+    """Keys under which sentences built from one template collide."""
+    words = sentence.words
+    opening = (words[:3], len(words) // 3)
+    if len(words) - sentence.function_words > _TEMPLATE_CONTENT_WORDS:
+        return (opening,)
+    return opening, tuple(word if word in FUNCTION_WORDS else "_" for word in words)
+
+
+def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
+    """Every piece of an answer as a ``Sentence``.
+
+    Tokens of all pieces are classified together and phrases are matched in one sweep over the
+    whole answer (pieces separated by ``BOUNDARY``): one call each instead of one per sentence.
+    """
+    lowers = [piece.lower() for piece in pieces]
+    word_lists = [tuple(tokenize(lower)) for lower in lowers]
+    stream: list[str] = []
+    starts: list[int] = []
+    for words in word_lists:
+        starts.append(len(stream))
+        stream.extend(words)
+        stream.append(BOUNDARY)
+    masks = token_masks(stream)
+    phrases = [0] * len(pieces)
+    for position, bit in phrase_hits(stream, masks):
+        phrases[bisect_right(starts, position) - 1] |= bit
+    sentences = []
+    is_function_word = FUNCTION_WORDS.__contains__
+    number_words = _NUMBER_WORDS.bit
+    no_kinds: frozenset[str] = frozenset()
+    for index, (piece, lower, words) in enumerate(zip(pieces, lowers, word_lists, strict=True)):
+        start = starts[index]
+        tokens_mask = reduce(or_, masks[start : start + len(words)], 0)
+        mask = strip_reserved(tokens_mask) | phrases[index]
+        function_count = sum(map(is_function_word, words))
+        quantities: tuple[str, ...] = ()
+        kinds = no_kinds
+        if tokens_mask & NUMERIC_BIT or mask & number_words:
+            quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & number_words))
+        is_prose = _reads_as_prose(words, function_count)
+        # tuple.__new__ skips the named tuple's Python-level constructor: dozens per answer add up.
+        fields = (index, piece, lower, words, quantities, is_prose, mask, kinds, function_count)
+        sentences.append(tuple.__new__(Sentence, fields))
+    return tuple(sentences)
+
+
+# Only this much of an answer is analysed: far beyond any interview answer (about 3,500 words), and
+# it bounds the time one pasted novel can take to score (tens of milliseconds at worst).
+MAX_ANALYSED_CHARS = 20_000
 
 
 class AnswerText:
@@ -74,18 +299,54 @@ class AnswerText:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
-        result = []
-        for index, piece in enumerate(_split_sentences(self.raw)):
-            lower = piece.lower()
-            words = tuple(_WORD.findall(lower))
-            quantities = tuple(match.group(0).strip() for match in _QUANTITY.finditer(piece))
-            result.append(Sentence(index, piece, lower, words, quantities, _is_prose(words)))
-        return tuple(result)
+        return _analyse(_pieces(self.raw[:MAX_ANALYSED_CHARS]))
 
     @cached_property
     def prose(self) -> tuple[Sentence, ...]:
-        """Sentences that read as sentences; checks look for evidence only here."""
-        return tuple(sentence for sentence in self.sentences if sentence.is_prose)
+        """Distinct sentences that read as sentences; checks look for evidence only here."""
+        seen: set[tuple[str, ...]] = set()
+        result = []
+        for sentence in self.sentences:
+            if sentence.is_prose and sentence.words not in seen:
+                seen.add(sentence.words)
+                result.append(sentence)
+        if len(result) < _TEMPLATE_REPEATS:
+            return tuple(result)
+        keys = [_template_keys(sentence) for sentence in result]
+        counts = Counter(key for sentence_keys in keys for key in sentence_keys)
+        if any(count >= _TEMPLATE_REPEATS for count in counts.values()):
+            result = [
+                sentence
+                for sentence, sentence_keys in zip(result, keys, strict=True)
+                if all(counts[key] < _TEMPLATE_REPEATS for key in sentence_keys)
+            ]
+        return tuple(result)
+
+    @cached_property
+    def masks(self) -> tuple[int, ...]:
+        """The word-class mask of each prose sentence, by position in ``prose``."""
+        return tuple(sentence.mask for sentence in self.prose)
+
+    @cached_property
+    def prose_mask(self) -> int:
+        """Every word class that occurs anywhere in the prose."""
+        return reduce(or_, self.masks, 0)
+
+    def window(self, position: int, span: int = 1) -> int:
+        """The classes present in prose sentence ``position`` and the ``span`` sentences either side."""
+        if span == 1:
+            return self._windows[position]
+        masks = self.masks
+        mask = 0
+        for neighbour in range(max(0, position - span), min(len(masks), position + span + 1)):
+            mask |= masks[neighbour]
+        return mask
+
+    @cached_property
+    def _windows(self) -> tuple[int, ...]:
+        """``window(position)`` for every position, computed once: checks ask for it constantly."""
+        masks = (0, *self.masks, 0)
+        return tuple(masks[i - 1] | masks[i] | masks[i + 1] for i in range(1, len(masks) - 1))
 
     @cached_property
     def word_count(self) -> int:
@@ -96,8 +357,20 @@ class AnswerText:
         return sum(len(sentence.words) for sentence in self.prose)
 
     @cached_property
+    def distinct_word_count(self) -> int:
+        """Words in the answer once repeated sentences are set aside."""
+        seen: set[tuple[str, ...]] = set()
+        total = 0
+        for sentence in self.sentences:
+            if sentence.words not in seen:
+                seen.add(sentence.words)
+                total += len(sentence.words)
+        return total
+
+    @cached_property
     def prose_share(self) -> float:
-        return self.prose_word_count / self.word_count if self.word_count else 0.0
+        distinct = self.distinct_word_count
+        return self.prose_word_count / distinct if distinct else 0.0
 
 
 def excerpt(text: str, limit: int = 90) -> str:
@@ -110,7 +383,10 @@ def excerpt(text: str, limit: int = 90) -> str:
 
 
 def compile_terms(*terms: str) -> re.Pattern[str]:
-    """A word-bounded, case-insensitive pattern for phrases; ``*`` in a term matches a word ending."""
+    """A word-bounded, case-insensitive regex for phrases; ``*`` in a term matches a word ending.
+
+    For short texts such as a question's prompt; answers are matched with ``lexicon.terms``.
+    """
     parts = []
     for term in terms:
         escaped = re.escape(term.lower()).replace(r"\*", r"[a-z'’\-]*").replace(r"\ ", r"\s+")
