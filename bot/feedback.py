@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.documents import Block, Document, Fields, Heading, Tone, bullets, note, paragraph
+from bot.documents import Block, Document, Fields, Heading, Tone, bullets, paragraph
 from bot.rounds import Round
 from bot.rubric import CheckKind, CheckResult, Scorecard, Status, get_check
 
@@ -132,7 +132,6 @@ def feedback_card(card: Scorecard, *, heading: str) -> Document:
         blocks += [Heading("What to add"), bullets(_miss_line(r) for r in summary.misses)]
     if summary.penalties:
         blocks += [Heading("What cost points"), bullets(_penalty_line(card, r) for r in summary.penalties)]
-    blocks.append(note("Edit your answer to be scored again."))
     return Document(
         heading,
         tuple(blocks),

@@ -26,11 +26,11 @@ from bot.documents import (
     note,
     paragraph,
 )
-from bot.feedback import feedback_card, most_missed
+from bot.feedback import common_gaps, feedback_card
 from bot.questions import Catalog, Question
 from bot.questions.catalog import Pack
 from bot.refs import UserRef
-from bot.rubric import Scorecard, get_check
+from bot.rubric import Scorecard
 from bot.rubric.text import excerpt
 from bot.scheduling import describe_schedule
 
@@ -96,7 +96,8 @@ def answer_feedback(card: Scorecard, *, author: UserRef, late: bool, edited: boo
     extra: list[Block] = [paragraph("For ", Mention(author), ".")]
     if late:
         extra.append(note("This question has closed, so the answer is scored for practice but not counted."))
-    return Document(document.title, (*extra, *document.blocks), document.summary, document.tone)
+    closing = note("Edit your answer to be scored again.")
+    return Document(document.title, (*extra, *document.blocks, closing), document.summary, document.tone)
 
 
 def answer_refused_empty() -> Document:
@@ -188,15 +189,9 @@ def wrap_up(question: Question | None, answers: Sequence[WrapUpAnswer], late_cou
             ]
         best = max(answers, key=lambda a: (a.score, a.votes))
         blocks += [Heading("Best rubric score"), paragraph(Mention(best.author), f" scored {best.score}/100.")]
-        missed = most_missed([answer.card for answer in answers])
-        if missed:
-            lines = [
-                f"{count} of {len(answers)} answers fell short on {get_check(check_id).title.lower()}."
-                for check_id, count in missed[:3]
-                if count * 2 >= len(answers)
-            ]
-            if lines:
-                blocks += [Heading("What most answers missed"), bullets(lines)]
+        gaps = common_gaps([answer.card for answer in answers])
+        if gaps:
+            blocks += [Heading("Common gaps"), bullets(f"{gap}." for gap in gaps)]
     if question is not None:
         blocks += [Heading("What strong answers do"), bullets(question.strong_answers)]
         blocks.append(note(f"A follow-up to think about: {question.followups[0]}"))
