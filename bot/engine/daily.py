@@ -6,9 +6,11 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from bot import messages
+from bot.channel_settings import ChannelSettings
 from bot.effects import Effect, PostQuestion, PostSummary
 from bot.engine.deps import Deps
 from bot.engine.scoring import results_from_json
@@ -21,26 +23,42 @@ from bot.store.ports import ChannelRecord, PostClaim, PostStatus, WorkspaceTrans
 log = logging.getLogger(__name__)
 
 
-def choose_question(pool: Sequence[Question], asked: Sequence[str], salt: str) -> Question | None:
-    """The next question: never a repeat until every question in the pool was asked, rounds rotated.
+class QuestionPool:
+    """The questions a channel's packs offer, with ids and rounds laid out once for fast choosing."""
 
-    Candidates are the least-asked questions; among them, those whose round was used longest ago
-    win; a stable hash of ``salt`` picks among what is left, so channels do not all march in step.
-    """
-    if not pool:
-        return None
-    counts = Counter(asked)
-    fewest = min(counts[q.id] for q in pool)
-    candidates = [q for q in pool if counts[q.id] == fewest]
-    by_id = {q.id: q for q in pool}
-    last_used: dict[str, int] = {}
-    for position, question_id in enumerate(asked):
-        if question_id in by_id:
-            last_used[by_id[question_id].round.value] = position
-    oldest = min(last_used.get(q.round.value, -1) for q in candidates)
-    candidates = [q for q in candidates if last_used.get(q.round.value, -1) == oldest]
-    digest = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:8], "big")
-    return candidates[digest % len(candidates)]
+    def __init__(self, questions: Sequence[Question]) -> None:
+        self.questions = tuple(questions)
+        self._round_of = {question.id: question.round.value for question in self.questions}
+        self._rounds = tuple(self._round_of[question.id] for question in self.questions)
+
+    def choose(self, asked: Sequence[str], salt: str) -> Question | None:
+        """The next question: never a repeat until every question was asked, rounds rotated.
+
+        Candidates are the least-asked questions; among them, those whose round was used longest ago
+        win; a stable hash of ``salt`` picks among what is left, so channels do not all march in step.
+        """
+        if not self.questions:
+            return None
+        digest = int.from_bytes(hashlib.sha256(salt.encode()).digest()[:8], "big")
+        if not asked:
+            return self.questions[digest % len(self.questions)]
+        counts = Counter(asked)
+        tallies = [counts.get(question.id, 0) for question in self.questions]
+        fewest = min(tallies)
+        last_used: dict[str, int] = {}
+        round_of = self._round_of
+        for position, question_id in enumerate(asked):
+            round_ = round_of.get(question_id)
+            if round_ is not None:
+                last_used[round_] = position
+        indexes = [index for index, tally in enumerate(tallies) if tally == fewest]
+        oldest = min(last_used.get(self._rounds[index], -1) for index in indexes)
+        indexes = [index for index in indexes if last_used.get(self._rounds[index], -1) == oldest]
+        return self.questions[indexes[digest % len(indexes)]]
+
+
+def choose_question(pool: Sequence[Question], asked: Sequence[str], salt: str) -> Question | None:
+    return QuestionPool(pool).choose(asked, salt)
 
 
 async def _claim_and_post(
@@ -69,17 +87,30 @@ async def _claim_and_post(
     return [post_effect(deps, channel, question, post_id)]
 
 
-def post_effect(deps: Deps, channel: ChannelRecord, question: Question, post_id: int) -> PostQuestion:
+def post_effect(
+    deps: Deps,
+    channel: ChannelRecord,
+    question: Question,
+    post_id: int,
+    shared: dict[tuple[str, ChannelSettings], PostQuestion] | None = None,
+) -> PostQuestion:
+    """The post for a question; ``shared`` lets channels with the same question and settings share
+    one (immutable) rendered document, which matters when a tick posts thousands at once."""
     settings = channel.settings
-    closes_at = deps.clock.now() + settings.answer_window
-    pack = deps.catalog.pack(question.pack)
-    return PostQuestion(
-        channel=channel.ref,
-        content=messages.daily_question(question, pack, settings, closes_at),
-        thread_name=messages.thread_name(question, local_date(deps.clock.now(), settings.timezone)),
-        post_id=post_id,
-        closes_after=settings.answer_window,
-    )
+    key = (question.id, settings)
+    template = None if shared is None else shared.get(key)
+    if template is None:
+        closes_at = deps.clock.now() + settings.answer_window
+        template = PostQuestion(
+            channel=channel.ref,
+            content=messages.daily_question(question, deps.catalog.pack(question.pack), settings, closes_at),
+            thread_name=messages.thread_name(question, local_date(deps.clock.now(), settings.timezone)),
+            post_id=post_id,
+            closes_after=settings.answer_window,
+        )
+        if shared is not None:
+            shared[key] = template
+    return replace(template, channel=channel.ref, post_id=post_id)
 
 
 async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
@@ -98,7 +129,7 @@ async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
         if not due:
             break
         asked = await deps.store.asked_questions([item.channel.id for item in due if now - item.due_at <= grace])
-        pools: dict[tuple[str, ...], Sequence[Question]] = {}
+        pools: dict[tuple[str, ...], QuestionPool] = {}
         chosen: dict[int, Question] = {}
         claims: list[PostClaim] = []
         empty: list[str] = []
@@ -111,9 +142,11 @@ async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
             following = next_due(settings.schedule, settings.timezone, start, past_local_date=due_date)
             question = None
             if not missed:
-                pool = pools.setdefault(settings.packs, deps.catalog.questions_in(settings.packs))
+                pool = pools.get(settings.packs)
+                if pool is None:
+                    pool = pools[settings.packs] = QuestionPool(deps.catalog.questions_in(settings.packs))
                 history = asked.get(item.channel.id, [])
-                question = choose_question(pool, history, f"{item.channel.ref.channel_id}:{len(history)}")
+                question = pool.choose(history, f"{item.channel.ref.channel_id}:{len(history)}")
             if question is None:
                 if not missed:
                     empty.append(item.channel.ref.channel_id)
@@ -139,8 +172,11 @@ async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
             log.warning(
                 "skipped %d question(s): their packs have no questions, e.g. %s", len(empty), ", ".join(empty[:3])
             )
+        documents: dict[tuple[str, ChannelSettings], PostQuestion] = {}
         effects += [
-            post_effect(deps, claimed.claim.due.channel, chosen[claimed.claim.due.channel.id], claimed.post_id)
+            post_effect(
+                deps, claimed.claim.due.channel, chosen[claimed.claim.due.channel.id], claimed.post_id, documents
+            )
             for claimed in won
             if claimed.claim.status is PostStatus.CLAIMED
         ]

@@ -136,22 +136,23 @@ class Dispatcher:
 
     async def _post_all(self, posts: list[PostQuestion]) -> None:
         """Deliver claimed questions concurrently (different channels) and record receipts in bulk."""
-        gate = asyncio.Semaphore(POST_CONCURRENCY)
         posted: list[tuple[PostQuestion, ThreadReceipt]] = []
+        queue = iter(posts)
 
-        async def post(effect: PostQuestion) -> None:
-            async with gate:
+        async def worker() -> None:
+            # A few workers share the list rather than a task per post: a tick may post thousands.
+            for effect in queue:
                 try:
                     receipt = await self.outbox.deliver(effect, cause=None)
                 except DeliveryError as error:
                     await self.engine.delivery_failed(effect, str(error), retryable=error.retryable)
-                    return
+                    continue
                 except Exception as error:  # an adapter bug must not lose the other channels' posts
                     log.exception("posting a question failed")
                     await self.engine.delivery_failed(effect, f"{type(error).__name__}: {error}", retryable=True)
-                    return
-            if isinstance(receipt, ThreadReceipt):
-                posted.append((effect, receipt))
+                    continue
+                if isinstance(receipt, ThreadReceipt):
+                    posted.append((effect, receipt))
 
-        await asyncio.gather(*(post(effect) for effect in posts))
+        await asyncio.gather(*(worker() for _ in range(min(POST_CONCURRENCY, len(posts)))))
         await self.engine.record_posted(posted)

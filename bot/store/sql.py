@@ -11,15 +11,31 @@ who won.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Select, Table, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -63,6 +79,18 @@ WORKSPACES = cast(Table, Workspace.__table__)
 # Rows a multi-row INSERT carries at once: well inside SQLite's bound-variable limit.
 CHUNK = 400
 MEMBER_CACHE_SIZE = 100_000
+# What a due channel's record needs: not its audit timestamps, which would be parsed for nothing.
+_DUE_COLUMNS = (
+    "id",
+    "workspace_id",
+    "external_id",
+    "schedule",
+    "timezone",
+    "answer_window_minutes",
+    "feedback_visibility",
+    "enabled",
+    "next_due_at",
+)
 _LIVE_POST = (PostStatus.POSTED.value, PostStatus.CLOSING.value, PostStatus.CLOSED.value)
 
 
@@ -137,14 +165,26 @@ class _HotStatements:
 
 
 def _settings(row: Any) -> ChannelSettings:
+    # JSON columns arrive decoded, or as raw text from the scheduler's bulk query (see due_channels).
+    packs = row.packs if isinstance(row.packs, str) else json.dumps(row.packs)
+    emojis = row.vote_emojis if isinstance(row.vote_emojis, str) else json.dumps(row.vote_emojis)
+    return _settings_of(
+        (row.schedule, row.timezone, packs, row.answer_window_minutes, emojis, row.feedback_visibility, row.enabled)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _settings_of(values: tuple[str, str, str, int, str, str, bool]) -> ChannelSettings:
+    """Settings are immutable values and most channels share a few combinations: build each once."""
+    schedule, timezone, packs, window_minutes, vote_emojis, feedback, enabled = values
     return ChannelSettings(
-        schedule=row.schedule,
-        timezone=row.timezone,
-        packs=tuple(row.packs),
-        answer_window=timedelta(minutes=row.answer_window_minutes),
-        vote_emojis=tuple(row.vote_emojis),
-        feedback=FeedbackVisibility(row.feedback_visibility),
-        enabled=row.enabled,
+        schedule=schedule,
+        timezone=timezone,
+        packs=tuple(json.loads(packs)),
+        answer_window=timedelta(minutes=window_minutes),
+        vote_emojis=tuple(json.loads(vote_emojis)),
+        feedback=FeedbackVisibility(feedback),
+        enabled=enabled,
     )
 
 
@@ -945,6 +985,27 @@ class SqlStore:
         self._workspace_keys: dict[WorkspaceRef, int] = {}
         self._members = _MemberCache(MEMBER_CACHE_SIZE)
         self._shared = _Shared(self._inserts, self._members, _HotStatements(self._inserts))
+        self._claim_post = self._inserts.ignore_conflicts(
+            POSTS,
+            _bound(
+                "workspace_id",
+                "channel_id",
+                "platform",
+                "question_id",
+                "local_date",
+                "daily_slot",
+                "status",
+                "due_at",
+                "claimed_at",
+                "attempts",
+                "created_at",
+            ),
+        ).returning(POSTS.c.id, POSTS.c.channel_id)
+        self._advance_channel = (
+            update(CHANNELS)
+            .where(CHANNELS.c.id == bindparam("channel_key"), CHANNELS.c.next_due_at == bindparam("expected"))
+            .values(next_due_at=bindparam("following"))
+        )
 
     async def _workspace_key(self, connection: AsyncConnection, workspace: WorkspaceRef) -> int:
         cached = self._workspace_keys.get(workspace)
@@ -992,8 +1053,12 @@ class SqlStore:
 
     async def due_channels(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueChannel]:
         workspaces = WORKSPACES
+        # Settings columns as raw JSON text: thousands of due channels share a few settings, and
+        # _settings decodes each distinct combination once.
+        raw_json = [type_coerce(CHANNELS.c[name], Text).label(name) for name in ("packs", "vote_emojis")]
+        columns = [CHANNELS.c[name] for name in _DUE_COLUMNS]
         statement = (
-            select(CHANNELS, workspaces.c.external_id.label("workspace_external_id"))
+            select(*columns, *raw_json, workspaces.c.external_id.label("workspace_external_id"))
             .select_from(CHANNELS.join(workspaces, workspaces.c.id == CHANNELS.c.workspace_id))
             .where(CHANNELS.c.platform == platform.value, CHANNELS.c.next_due_at <= now, CHANNELS.c.enabled.is_(True))
             .order_by(CHANNELS.c.next_due_at)
@@ -1025,17 +1090,15 @@ class SqlStore:
         return asked
 
     async def claim_posts(self, claims: Sequence[PostClaim], at: datetime) -> Sequence[ClaimedPost]:
-        won: list[ClaimedPost] = []
-        advance = (
-            update(CHANNELS)
-            .where(CHANNELS.c.id == bindparam("channel_key"), CHANNELS.c.next_due_at == bindparam("expected"))
-            .values(next_due_at=bindparam("following"))
-        )
+        if not claims:
+            return []
+        by_channel = {claim.due.channel.id: claim for claim in claims}
         async with self.engine.begin() as connection:
-            for start in range(0, len(claims), CHUNK):
-                chunk = claims[start : start + CHUNK]
-                by_channel = {claim.due.channel.id: claim for claim in chunk}
-                rows = [
+            # One prebuilt single-row statement run with many parameter sets: SQLAlchemy batches it
+            # into multi-row INSERTs itself and compiles it once.
+            inserted = await connection.execute(
+                self._claim_post,
+                [
                     {
                         "workspace_id": claim.due.workspace_key,
                         "channel_id": claim.due.channel.id,
@@ -1049,23 +1112,17 @@ class SqlStore:
                         "attempts": 1,
                         "created_at": at,
                     }
-                    for claim in chunk
-                ]
-                inserted = await connection.execute(
-                    self._inserts.ignore_conflicts(POSTS, rows).returning(POSTS.c.id, POSTS.c.channel_id)
-                )
-                won.extend(ClaimedPost(row.id, by_channel[row.channel_id]) for row in inserted)
-                await connection.execute(
-                    advance,
-                    [
-                        {
-                            "channel_key": claim.due.channel.id,
-                            "expected": claim.due.due_at,
-                            "following": claim.next_due_at,
-                        }
-                        for claim in chunk
-                    ],
-                )
+                    for claim in claims
+                ],
+            )
+            won = [ClaimedPost(row.id, by_channel[row.channel_id]) for row in inserted]
+            await connection.execute(
+                self._advance_channel,
+                [
+                    {"channel_key": claim.due.channel.id, "expected": claim.due.due_at, "following": claim.next_due_at}
+                    for claim in claims
+                ],
+            )
         return won
 
     async def mark_posted_many(self, receipts: Sequence[PostedReceipt]) -> None:
