@@ -161,14 +161,8 @@ class VoteTarget:
 
 
 @dataclass(frozen=True, slots=True)
-class DueClosing:
-    channel: ChannelRef
-    post_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class StalePost:
-    """A post the platform refused, which may be tried again while inside the grace window."""
+class PostPointer:
+    """A post named by its channel and id: one the tick must close, or retry after a refusal."""
 
     channel: ChannelRef
     post_id: int
@@ -341,10 +335,10 @@ class Store(Protocol):
         ...
 
     async def mark_posted_many(self, receipts: Sequence[PostedReceipt]) -> None: ...
-    async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueClosing]: ...
+    async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[PostPointer]: ...
     async def stale_posts(
         self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int
-    ) -> Sequence[StalePost]: ...
+    ) -> Sequence[PostPointer]: ...
     async def open_posts(self, platform: Platform) -> Sequence[OpenPost]: ...
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool: ...
     async def prune_events(self, older_than: datetime) -> int: ...

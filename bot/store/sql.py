@@ -27,7 +27,6 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
-    and_,
     bindparam,
     case,
     delete,
@@ -48,7 +47,6 @@ from bot.store.ports import (
     ChannelRecord,
     ClaimedPost,
     DueChannel,
-    DueClosing,
     LeaderRow,
     MockRoundRecord,
     MockSessionRecord,
@@ -57,9 +55,9 @@ from bot.store.ports import (
     OpenPost,
     PostClaim,
     PostedReceipt,
+    PostPointer,
     PostRecord,
     PostStatus,
-    StalePost,
     StaleReferenceError,
     StoredVote,
     VoteTarget,
@@ -1156,56 +1154,51 @@ class SqlStore:
                 ],
             )
 
-    async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueClosing]:
-        workspaces = WORKSPACES
+    async def _post_pointers(
+        self, platform: Platform, *conditions: ColumnElement[bool], order_by: Any, limit: int | None = None
+    ) -> list[PostPointer]:
+        """Posts across workspaces named by channel and id, for the tick to handle one by one."""
         statement = (
             select(
-                POSTS.c.id, CHANNELS.c.external_id.label("channel_id"), workspaces.c.external_id.label("workspace_id")
+                POSTS.c.id, CHANNELS.c.external_id.label("channel_id"), WORKSPACES.c.external_id.label("workspace_id")
             )
             .select_from(
                 POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id).join(
-                    workspaces, workspaces.c.id == POSTS.c.workspace_id
+                    WORKSPACES, WORKSPACES.c.id == POSTS.c.workspace_id
                 )
             )
-            .where(
-                POSTS.c.platform == platform.value, POSTS.c.status == PostStatus.POSTED.value, POSTS.c.closes_at <= now
-            )
-            .order_by(POSTS.c.closes_at)
+            .where(POSTS.c.platform == platform.value, *conditions)
+            .order_by(order_by)
             .limit(limit)
         )
         async with self.engine.connect() as connection:
             return [
-                DueClosing(ChannelRef(platform, row.workspace_id, row.channel_id), row.id)
+                PostPointer(ChannelRef(platform, row.workspace_id, row.channel_id), row.id)
                 for row in await connection.execute(statement)
             ]
 
+    async def due_closings(self, platform: Platform, now: datetime, limit: int) -> Sequence[PostPointer]:
+        return await self._post_pointers(
+            platform,
+            POSTS.c.status == PostStatus.POSTED.value,
+            POSTS.c.closes_at <= now,
+            order_by=POSTS.c.closes_at,
+            limit=limit,
+        )
+
     async def stale_posts(
         self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int
-    ) -> Sequence[StalePost]:
-        workspaces = WORKSPACES
-        statement = (
-            select(
-                POSTS.c.id, CHANNELS.c.external_id.label("channel_id"), workspaces.c.external_id.label("workspace_id")
-            )
-            .select_from(
-                POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id).join(
-                    workspaces, workspaces.c.id == POSTS.c.workspace_id
-                )
-            )
-            .where(
-                POSTS.c.platform == platform.value,
-                # Only posts the platform refused: a claim that never reported back may have reached
-                # the platform, and posting it again could post twice.
-                POSTS.c.status == PostStatus.FAILED.value,
-                and_(POSTS.c.claimed_at < claimed_before, POSTS.c.due_at >= due_after, POSTS.c.attempts < max_attempts),
-            )
-            .order_by(POSTS.c.due_at)
+    ) -> Sequence[PostPointer]:
+        return await self._post_pointers(
+            platform,
+            # Only posts the platform refused: a claim that never reported back may have reached the
+            # platform, and posting it again could post twice.
+            POSTS.c.status == PostStatus.FAILED.value,
+            POSTS.c.claimed_at < claimed_before,
+            POSTS.c.due_at >= due_after,
+            POSTS.c.attempts < max_attempts,
+            order_by=POSTS.c.due_at,
         )
-        async with self.engine.connect() as connection:
-            return [
-                StalePost(ChannelRef(platform, row.workspace_id, row.channel_id), row.id)
-                for row in await connection.execute(statement)
-            ]
 
     async def open_posts(self, platform: Platform) -> Sequence[OpenPost]:
         workspaces = WORKSPACES
