@@ -14,7 +14,7 @@ from typing import Protocol
 
 from bot.effects import Effect, PostQuestion, Receipt, ReplyInThread, ThreadReceipt
 from bot.engine.core import Engine
-from bot.engine.receipts import FeedbackReceipts
+from bot.engine.receipts import FeedbackReceipts, QuestionReceipts
 from bot.events import (
     AnswerDeleted,
     AnswerEdited,
@@ -68,6 +68,7 @@ class Dispatcher:
         self._locks: dict[Hashable, asyncio.Lock] = {}
         self._waiting: dict[Hashable, int] = {}
         self.receipts = FeedbackReceipts(engine)
+        self.questions = QuestionReceipts(engine)
 
     async def process(self, event: Event) -> list[Effect]:
         """Handle one event and deliver its effects. Engine errors propagate; delivery errors are recorded."""
@@ -76,6 +77,8 @@ class Dispatcher:
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
+                if isinstance(event, AnswerPosted | AnswerEdited) and self.questions.waiting_for(event.message.thread):
+                    await self.questions.flush()
                 if isinstance(event, AnswerEdited | AnswerDeleted) and self.receipts.waiting_for(event.message):
                     await self.receipts.flush()
                 effects = await self.engine.handle(event)
@@ -93,17 +96,23 @@ class Dispatcher:
         for effect in effects:
             await self._deliver(effect, cause)
 
-    async def _deliver(self, effect: Effect, cause: Event | None) -> None:
+    async def _attempt(self, effect: Effect, cause: Event | None) -> Receipt | None:
+        """Deliver one effect; a refusal is reported to the engine and gives no receipt."""
         try:
-            receipt = await self.outbox.deliver(effect, cause=cause)
+            return await self.outbox.deliver(effect, cause=cause)
         except DeliveryError as error:
             await self.engine.delivery_failed(effect, str(error), retryable=error.retryable)
-            return
-        except Exception as error:  # an adapter bug must not lose the other effects of this event
+        except Exception as error:  # an adapter bug must not lose the other effects
             log.exception("delivering %s failed", type(effect).__name__)
             await self.engine.delivery_failed(effect, f"{type(error).__name__}: {error}", retryable=True)
-            return
-        if (
+        return None
+
+    async def _deliver(self, effect: Effect, cause: Event | None) -> None:
+        receipt = await self._attempt(effect, cause)
+        if isinstance(effect, PostQuestion) and isinstance(receipt, ThreadReceipt):
+            await self.questions.add(effect, receipt)
+            await self.questions.flush()
+        elif (
             isinstance(effect, ReplyInThread)
             and isinstance(receipt, MessageRef)
             and effect.feedback_for_answer is not None
@@ -122,7 +131,8 @@ class Dispatcher:
             return []
 
     async def close(self) -> None:
-        """Write what is still waiting (feedback receipts). Call it before the store closes."""
+        """Write what is still waiting (receipts). Call it before the store closes."""
+        await self.questions.flush()
         await self.receipts.close()
 
     async def tick(self, platform: Platform) -> int:
@@ -135,24 +145,15 @@ class Dispatcher:
         return len(posts) + len(events)
 
     async def _post_all(self, posts: list[PostQuestion]) -> None:
-        """Deliver claimed questions concurrently (different channels) and record receipts in bulk."""
-        posted: list[tuple[PostQuestion, ThreadReceipt]] = []
+        """Deliver claimed questions concurrently (different channels), recording receipts in batches."""
         queue = iter(posts)
 
         async def worker() -> None:
             # A few workers share the list rather than a task per post: a tick may post thousands.
             for effect in queue:
-                try:
-                    receipt = await self.outbox.deliver(effect, cause=None)
-                except DeliveryError as error:
-                    await self.engine.delivery_failed(effect, str(error), retryable=error.retryable)
-                    continue
-                except Exception as error:  # an adapter bug must not lose the other channels' posts
-                    log.exception("posting a question failed")
-                    await self.engine.delivery_failed(effect, f"{type(error).__name__}: {error}", retryable=True)
-                    continue
+                receipt = await self._attempt(effect, None)
                 if isinstance(receipt, ThreadReceipt):
-                    posted.append((effect, receipt))
+                    await self.questions.add(effect, receipt)
 
         await asyncio.gather(*(worker() for _ in range(min(POST_CONCURRENCY, len(posts)))))
-        await self.engine.record_posted(posted)
+        await self.questions.flush()

@@ -1,4 +1,4 @@
-"""Feedback receipts, written behind in batches.
+"""Receipts the engine must store, written in batches: feedback messages and posted questions.
 
 Every answer's feedback message id must be stored so a later edit can update that message in place.
 Writing it at once would cost each answer a second transaction; instead receipts wait here and are
@@ -14,13 +14,16 @@ import asyncio
 import contextlib
 import logging
 
+from bot.effects import PostQuestion, ThreadReceipt
 from bot.engine.core import Engine
-from bot.refs import ChannelRef, MessageRef
+from bot.refs import ChannelRef, MessageRef, ThreadRef
 
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_SECONDS = 0.2
 FLUSH_SIZE = 64
+# Questions posted by a tick are recorded this many at a time.
+POSTED_BATCH = 200
 
 
 def message_key(message: MessageRef) -> tuple[ChannelRef, str]:
@@ -67,3 +70,35 @@ class FeedbackReceipts:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._timer
         await self.flush()
+
+
+class QuestionReceipts:
+    """Questions on the platform whose thread the store does not know yet.
+
+    A tick posts many questions and records their receipts in batches; a member may answer one of them
+    before its batch is written. An answer in such a thread makes the dispatcher write the batch first,
+    so no answer is dropped as "not a question thread".
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pending: dict[ThreadRef, tuple[PostQuestion, ThreadReceipt]] = {}
+        self._lock = asyncio.Lock()
+
+    def waiting_for(self, thread: ThreadRef | None) -> bool:
+        return thread is not None and thread in self._pending
+
+    async def add(self, effect: PostQuestion, receipt: ThreadReceipt) -> None:
+        self._pending[receipt.thread] = (effect, receipt)
+        if len(self._pending) >= POSTED_BATCH:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self._lock:
+            if not self._pending:
+                return
+            batch = list(self._pending.values())
+            await self._engine.record_posted(batch)
+            # Only now forget them: until they are stored, answers must still find them here.
+            for _, receipt in batch:
+                self._pending.pop(receipt.thread, None)

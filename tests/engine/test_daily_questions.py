@@ -212,3 +212,47 @@ async def test_ticks_only_handle_their_own_platform(harness: Harness) -> None:
     harness.clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     assert await harness.tick(Platform.DISCORD) == 0
     assert await harness.tick(Platform.SLACK) == 1
+
+
+async def test_an_answer_while_the_tick_is_still_posting_is_not_lost(harness: Harness) -> None:
+    import asyncio
+
+    from bot.effects import ReplyInThread, ThreadReceipt
+    from bot.events import AnswerPosted
+    from bot.refs import ChannelRef, MessageRef
+    from tests.support.harness import user
+
+    second = ChannelRef(CHANNEL.platform, CHANNEL.workspace_id, "C0002")
+    await harness.command("setup", time="09:00", tz="UTC", days="daily", packs="acme")
+    await harness.command("setup", time="09:00", tz="UTC", days="daily", packs="acme", channel=second)
+    first_posted, answered = asyncio.Event(), asyncio.Event()
+    outbox, original = harness.outbox, harness.outbox.deliver
+    receipts: list[ThreadReceipt] = []
+
+    async def deliver(effect, *, cause):  # type: ignore[no-untyped-def]
+        receipt = await original(effect, cause=cause)
+        if isinstance(effect, PostQuestion):
+            if first_posted.is_set():
+                await answered.wait()  # the other channel's post is slow: the tick is still running
+            else:
+                receipts.append(receipt)
+                first_posted.set()
+        return receipt
+
+    outbox.deliver = deliver  # type: ignore[method-assign]
+    harness.clock.set(datetime(2026, 11, 23, 9, 0, 1, tzinfo=UTC))
+    tick = asyncio.create_task(harness.tick())
+    await first_posted.wait()
+    thread = receipts[0].thread  # on the platform, but its receipt is still waiting for its batch
+    message = MessageRef(thread.channel, "1800000000.000100", thread.thread_id)
+    event = AnswerPosted(
+        event_id="Ev-early",
+        at=harness.now,
+        message=message,
+        author=user("ana"),
+        text="If error rates exceed 2% for 10 minutes we roll back, and legal signs off first because of terms.",
+    )
+    await harness.dispatcher.process(event)
+    answered.set()
+    await tick
+    assert [reply.reply_to for reply in outbox.of(ReplyInThread)] == [message]
