@@ -202,7 +202,10 @@ class DiscordService:
             return
         if request is None:
             if interaction.type is discord.InteractionType.application_command:
-                body = {**render.render_one(messages.help_text()), "flags": EPHEMERAL}
+                body = {
+                    **render.render_one(messages.help_text(admin=messages.admin_command(Platform.DISCORD))),
+                    "flags": EPHEMERAL,
+                }
                 await self._callback(interaction, {"type": CHANNEL_MESSAGE, "data": body})
             return
         # Acknowledge first: Discord allows 3 seconds, and nothing below may run before this.
