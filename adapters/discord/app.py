@@ -30,7 +30,7 @@ from adapters.discord.rest import AUTOCOMPLETE_RESULT, DEFERRED_CHANNEL_MESSAGE,
 from adapters.discord.settings import TOKEN, DiscordSettings
 from bot import messages
 from bot.config import ConfigError
-from bot.events import Event
+from bot.events import AnswerEdited, AnswerPosted, Event, ReactionAdded, ReactionRemoved
 from bot.platforms import RunOptions
 from bot.refs import Platform
 from bot.runtime import BotApp
@@ -70,6 +70,7 @@ class DiscordService:
         self.ticks = TickScheduler(self.dispatcher, Platform.DISCORD, app.settings.tick_seconds)
         self._tasks: set[asyncio.Task[object]] = set()
         self._held: list[Job] | None = None
+        self._answers_pending: dict[str, asyncio.Future[None]] = {}
         self._reconciling = 0
         self._runs = itertools.count(1)
         self._closing = False
@@ -101,8 +102,38 @@ class DiscordService:
         self._spawn(job)
 
     def _process(self, event: Event | None) -> None:
-        if event is not None:
-            self._submit(lambda: self.dispatcher.process_safely(event))
+        match event:
+            case None:
+                return
+            case AnswerPosted() | AnswerEdited():
+                self._submit_answer(event)
+            case ReactionAdded() | ReactionRemoved():
+                # The engine orders events per thread and per message separately; a vote on an answer
+                # that is still being scored would find no answer yet, so it waits for that answer.
+                answer = self._answers_pending.get(event.message.message_id)
+                self._submit(lambda: self._after(answer, event))
+            case _:
+                self._submit(lambda: self.dispatcher.process_safely(event))
+
+    def _submit_answer(self, event: AnswerPosted | AnswerEdited) -> None:
+        key = event.message.message_id
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._answers_pending[key] = done
+
+        async def job() -> None:
+            try:
+                await self.dispatcher.process_safely(event)
+            finally:
+                done.set_result(None)
+                if self._answers_pending.get(key) is done:
+                    del self._answers_pending[key]
+
+        self._submit(job)
+
+    async def _after(self, answer: asyncio.Future[None] | None, event: Event) -> None:
+        if answer is not None:
+            await answer
+        await self.dispatcher.process_safely(event)
 
     async def idle(self) -> None:
         """Wait until nothing is being processed, held back or reconciled."""
