@@ -40,6 +40,17 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
 CHANNEL_MESSAGE = 4
+RESTART_FIRST_DELAY = 5.0
+RESTART_MAX_DELAY = 300.0
+
+# Gateway close codes that no reconnect can fix.
+FATAL_CLOSE_CODES = {
+    4004: f"{TOKEN}: the gateway refused this token",
+    4010: "the gateway refused the shard settings",
+    4011: "this bot is in too many servers for one gateway connection; sharding is not supported yet",
+    4012: "the gateway refused the API version",
+    4013: "the gateway refused the requested intents",
+}
 
 
 class DiscordService:
@@ -308,8 +319,9 @@ class DiscordService:
                     "application -> Bot -> Privileged Gateway Intents -> Message Content Intent"
                 ) from None
             except discord.ConnectionClosed as error:
-                if error.code == 4004:
-                    raise ConfigError(f"{TOKEN}: the gateway refused this token") from None
+                reason = FATAL_CLOSE_CODES.get(error.code or 0)
+                if reason is not None:
+                    raise ConfigError(reason) from None
                 raise
             finally:
                 await self.stop()
@@ -340,21 +352,29 @@ class DiscordPlatform:
 
     async def run(self, app: BotApp, options: RunOptions) -> None:
         settings = DiscordSettings.from_env(app.settings.env)
-        failures = 0
-        while True:
-            service = DiscordService(app, settings)
-            try:
-                await service.serve()
-                return
-            except (ConfigError, asyncio.CancelledError):
-                raise
-            except Exception:
-                # Not a configuration problem: start a new client after a pause. Its session starts are
-                # paced by the identify gate as well, so this loop cannot spend the daily budget.
-                failures += 1
-                delay = min(300.0, 5.0 * 2 ** (failures - 1))
-                log.exception("the Discord connection failed; starting again in %.0f s", delay)
-                await asyncio.sleep(delay)
+        await supervise(lambda: DiscordService(app, settings).serve())
+
+
+async def supervise(
+    serve: Callable[[], Awaitable[None]], *, sleep: Callable[[float], Awaitable[object]] = asyncio.sleep
+) -> None:
+    """Serve; after an unexpected failure start a new client, waiting longer each time.
+
+    Configuration problems end it (they need a person). Session starts of the new clients are paced by
+    the identify gate as well, so even this loop failing over and over cannot spend the daily budget.
+    """
+    failures = 0
+    while True:
+        try:
+            await serve()
+            return
+        except ConfigError:
+            raise
+        except Exception:
+            failures += 1
+            delay = min(RESTART_MAX_DELAY, RESTART_FIRST_DELAY * 2 ** (failures - 1))
+            log.exception("the Discord connection failed; starting again in %.0f s", delay)
+            await sleep(delay)
 
 
 PLATFORM = DiscordPlatform()

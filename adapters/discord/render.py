@@ -168,26 +168,35 @@ def _field(label: str, value: str) -> Body:
 
 
 def _embeds(document: Document) -> list[Body]:
+    """Embeds for a document, each within Discord's per-embed limits and at most 6,000 characters."""
     layout = _layout(document)
     colour = COLOURS.get(document.tone, COLOURS[Tone.INFO])
+
+    def embed() -> Body:
+        return {"type": "rich", "color": colour}
+
     description = _join(layout.body)
     pieces = split_text(description, DESCRIPTION_LIMIT) if description else []
-    embeds: list[Body] = [{"type": "rich", "color": colour, "description": piece} for piece in pieces]
-    fields = [_field(label, value) for label, value in layout.fields]
-    for start in range(0, len(fields), FIELDS_PER_EMBED):
-        group = fields[start : start + FIELDS_PER_EMBED]
-        if embeds and "fields" not in embeds[-1]:
-            embeds[-1]["fields"] = group
-        else:
-            embeds.append({"type": "rich", "color": colour, "fields": group})
-    if not embeds:
-        embeds.append({"type": "rich", "color": colour})
+    embeds: list[Body] = [{**embed(), "description": piece} for piece in pieces]
+    current = embeds[-1] if embeds else None
+    for field in (_field(label, value) for label, value in layout.fields):
+        size = len(field["name"]) + len(field["value"])
+        full = current is not None and len(current.get("fields", [])) == FIELDS_PER_EMBED
+        if current is None or full or _embed_size(current) + size > EMBED_TOTAL_LIMIT:
+            current = embed()
+            embeds.append(current)
+        current.setdefault("fields", []).append(field)
     if document.title:
-        embeds[0]["title"] = trim(escape(document.title), TITLE_LIMIT)
+        title = trim(escape(document.title), TITLE_LIMIT)
+        if not embeds or _embed_size(embeds[0]) + len(title) > EMBED_TOTAL_LIMIT:
+            embeds.insert(0, embed())
+        embeds[0]["title"] = title
     if layout.footer:
-        footer = "\n".join(inline(note.parts, markup=False) for note in layout.footer)
-        embeds[-1]["footer"] = {"text": trim(footer, FOOTER_LIMIT)}
-    return embeds
+        footer = trim("\n".join(inline(note.parts, markup=False) for note in layout.footer), FOOTER_LIMIT)
+        if not embeds or _embed_size(embeds[-1]) + len(footer) > EMBED_TOTAL_LIMIT:
+            embeds.append(embed())
+        embeds[-1]["footer"] = {"text": footer}
+    return embeds or [embed()]
 
 
 def _pack(embeds: Sequence[Body]) -> Iterator[list[Body]]:

@@ -135,8 +135,8 @@ class Rest:
             "shards": 1,
             "session_start_limit": {
                 "total": 1000,
-                "remaining": 1000 - len(self.identifies),
-                "reset_after": 86_400_000,
+                "remaining": self.session_starts_left - len(self.identifies),
+                "reset_after": self.session_starts_reset_ms,
                 "max_concurrency": 1,
             },
         }

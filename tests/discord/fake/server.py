@@ -70,6 +70,9 @@ class FakeDiscord(Gateway, Rest, Interactions):
         self.resumes: list[tuple[str, bool]] = []  # (session id, accepted)
         self.gateway_urls: list[str] = []  # every websocket URL the client dialled, with its query
         self.message_content_enabled = True
+        # What GET /gateway/bot reports of the daily session-start budget.
+        self.session_starts_left = 1000
+        self.session_starts_reset_ms = 86_400_000
         self.interaction_deadline = INTERACTION_DEADLINE
         self.heartbeat_interval_ms = 41_250
         self._open = asyncio.Event()
