@@ -50,6 +50,9 @@ class GatewayHandler(Protocol):
 
 class PracticeClient(discord.Client):
     def __init__(self, handler: GatewayHandler, *, api_base: str | None, gate: IdentifyGate) -> None:
+        # The bot never joins voice: discord.py's warnings about missing voice libraries are noise here.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         self._handler = handler
         self._api_base = api_base
         self._gate = gate
