@@ -30,6 +30,8 @@ from adapters.discord.rest import AUTOCOMPLETE_RESULT, DEFERRED_CHANNEL_MESSAGE,
 from adapters.discord.settings import TOKEN, DiscordSettings
 from bot import messages
 from bot.config import ConfigError
+from bot.effects import Effect
+from bot.engine import Dispatcher, Engine
 from bot.events import AnswerEdited, AnswerPosted, Event, ReactionAdded, ReactionRemoved
 from bot.platforms import RunOptions
 from bot.refs import Platform
@@ -53,6 +55,20 @@ FATAL_CLOSE_CODES = {
 }
 
 
+class ThreadAwareDispatcher(Dispatcher):
+    """Tells the outbox when an event is fully processed, so threads it started are known to the engine."""
+
+    def __init__(self, engine: Engine, outbox: DiscordOutbox) -> None:
+        super().__init__(engine, outbox)
+        self._discord_outbox = outbox
+
+    async def process(self, event: Event) -> list[Effect]:
+        try:
+            return await super().process(event)
+        finally:
+            self._discord_outbox.recorded(event)
+
+
 class DiscordService:
     """One discord.py client and everything around it, from login until it is stopped."""
 
@@ -74,7 +90,7 @@ class DiscordService:
         self.client = PracticeClient(self, api_base=settings.api_base, gate=self.gate)
         self.rest = DiscordRest(self.client.http)
         self.outbox = DiscordOutbox(self.rest, parent_of=self._parent_of, retry=retry or RetryPolicy())
-        self.dispatcher = app.dispatcher(self.outbox)
+        self.dispatcher = ThreadAwareDispatcher(app.engine, self.outbox)
         self.reconciler = Reconciler(
             app.engine, self.rest, self.dispatcher.process_safely, bot_id=self._bot_id, now=app.clock.now
         )
@@ -127,12 +143,18 @@ class DiscordService:
                 self._submit(lambda: self.dispatcher.process_safely(event))
 
     def _submit_answer(self, event: AnswerPosted | AnswerEdited) -> None:
+        if self._closing:
+            return
         key = event.message.message_id
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._answers_pending[key] = done
+        # An answer in a thread the bot is still starting waits until the engine has recorded the thread.
+        starting = self.outbox.thread_starting(event.message.thread_id)
 
         async def job() -> None:
             try:
+                if starting is not None:
+                    await starting
                 await self.dispatcher.process_safely(event)
             finally:
                 done.set_result(None)
@@ -227,8 +249,6 @@ class DiscordService:
                 held, self._held = self._held or [], None
                 for job in held:
                     self._spawn(job)
-                if not self._tasks:
-                    self._idle.set()
 
     async def _reconcile_message(self, guild_id: int, channel_id: int, message_id: int, run: str) -> None:
         try:

@@ -85,8 +85,10 @@ class RetryPolicy:
     network_backoff: float = 1.0
 
 
-def _nonce() -> str:
-    return secrets.token_hex(12)  # 24 characters; Discord allows 25
+def _nonces(count: int, first: str | None = None) -> list[str]:
+    """Nonces for a message and its continuations: 24 random hex characters (Discord allows 25)."""
+    fresh = [secrets.token_hex(12) for _ in range(count)]
+    return [first, *fresh[1:]] if first and count else fresh
 
 
 def _retry_after(error: discord.HTTPException) -> float:
@@ -122,6 +124,22 @@ class DiscordOutbox:
         self._sleep = sleep
         self._pending: dict[str, PendingInteraction] = {}
         self._dm_channels: OrderedDict[str, str] = OrderedDict()
+        # Threads this bot is starting, by id, until the engine has recorded them; and by what caused them.
+        self._starting: dict[str, asyncio.Future[None]] = {}
+        self._started_by: dict[int, list[str]] = {}
+
+    # -- threads being started -----------------------------------------------------------------------
+
+    def thread_starting(self, thread_id: str | None) -> asyncio.Future[None] | None:
+        """Resolved once the engine knows the thread; ``None`` for any thread not being started now."""
+        return self._starting.get(thread_id) if thread_id is not None else None
+
+    def recorded(self, cause: Event) -> None:
+        """The event that started threads is fully processed: its receipts are in the store."""
+        for thread_id in self._started_by.pop(id(cause), ()):
+            future = self._starting.pop(thread_id, None)
+            if future is not None and not future.done():
+                future.set_result(None)
 
     # -- interactions --------------------------------------------------------------------------------
 
@@ -185,11 +203,12 @@ class DiscordOutbox:
                 await self._sleep(self._retry.network_backoff * network_failures)
 
     async def _create(
-        self, channel_id: str, bodies: Sequence[Json], *, first_extra: Json | None = None, nonce: str | None = None
+        self, channel_id: str, bodies: Sequence[Json], nonces: Sequence[str], *, first_extra: Json | None = None
     ) -> list[Json]:
+        """Create the messages in order; the same nonces on a retry make Discord return, not repeat, them."""
         created: list[Json] = []
-        for index, body in enumerate(bodies):
-            payload = {**body, "nonce": nonce if nonce and index == 0 else _nonce(), "enforce_nonce": True}
+        for index, (body, nonce) in enumerate(zip(bodies, nonces, strict=True)):
+            payload = {**body, "nonce": nonce, "enforce_nonce": True}
             if index == 0 and first_extra:
                 payload.update(first_extra)
             created.append(await self._call(partial(self.rest.create_message, channel_id, payload)))
@@ -211,14 +230,15 @@ class DiscordOutbox:
         reference = None
         if reply_to is not None:
             reference = {"message_reference": {"message_id": reply_to.message_id, "fail_if_not_exists": False}}
+        nonces = _nonces(len(bodies))
         try:
-            created = await self._create(thread_id, bodies, first_extra=reference)
+            created = await self._create(thread_id, bodies, nonces, first_extra=reference)
             return MessageRef(thread.channel, str(created[0]["id"]), thread_id=thread.thread_id)
         except discord.HTTPException as error:
             if not (error.code == THREAD_ARCHIVED or error.status == 403):
                 raise
         if await self._unarchive(thread_id):
-            created = await self._create(thread_id, bodies, first_extra=reference)
+            created = await self._create(thread_id, bodies, nonces, first_extra=reference)
             return MessageRef(thread.channel, str(created[0]["id"]), thread_id=thread.thread_id)
         parent = await self._parent_of(int(thread_id))
         if parent is None:
@@ -227,7 +247,7 @@ class DiscordOutbox:
             )
         # The question message sits in the parent channel and its id is the thread's id.
         to_question = {"message_reference": {"message_id": thread.thread_id, "fail_if_not_exists": False}}
-        created = await self._create(str(parent), bodies, first_extra=to_question)
+        created = await self._create(str(parent), bodies, nonces, first_extra=to_question)
         log.info("thread %s is locked; posted in its channel instead", thread_id)
         channel = channel_ref(int(thread.channel.workspace_id), parent)
         return MessageRef(channel, str(created[0]["id"]))
@@ -245,10 +265,14 @@ class DiscordOutbox:
         await self._call(request)
 
     async def _start_thread(
-        self, channel: ChannelRef, content: Document, name: str, nonce: str | None
+        self, channel: ChannelRef, content: Document, name: str, nonce: str | None, cause: Event | None
     ) -> ThreadReceipt:
-        created = await self._create(channel.channel_id, render.render(content), nonce=nonce)
+        bodies = render.render(content)
+        created = await self._create(channel.channel_id, bodies, _nonces(len(bodies), nonce))
         message_id = str(created[0]["id"])
+        # The thread will carry this message's id; answers in it wait until the engine has the receipt.
+        self._starting[message_id] = asyncio.get_running_loop().create_future()
+        self._started_by.setdefault(id(cause), []).append(message_id)
         try:
             thread = await self._thread_for(channel.channel_id, message_id, name)
         except discord.HTTPException:
@@ -291,9 +315,9 @@ class DiscordOutbox:
     async def _direct(self, user: UserRef, bodies: Sequence[Json], attachment: Attachment | None = None) -> MessageRef:
         channel_id = await self._dm_channel(user)
         first: Json | None = None
-        for index, body in enumerate(bodies):
+        for index, (body, nonce) in enumerate(zip(bodies, _nonces(len(bodies)), strict=True)):
             file = attachment if index == len(bodies) - 1 else None
-            payload = {**body, "nonce": _nonce(), "enforce_nonce": True}
+            payload = {**body, "nonce": nonce, "enforce_nonce": True}
             created = await self._call(partial(self.rest.create_message, channel_id, payload, attachment=file))
             first = first or created
         assert first is not None
@@ -318,10 +342,10 @@ class DiscordOutbox:
         match effect:
             case PostQuestion():
                 return await self._start_thread(
-                    effect.channel, effect.content, effect.thread_name, f"q{effect.post_id}"
+                    effect.channel, effect.content, effect.thread_name, f"q{effect.post_id}", cause
                 )
             case StartMockThread():
-                receipt = await self._start_thread(effect.channel, effect.content, effect.thread_name, None)
+                receipt = await self._start_thread(effect.channel, effect.content, effect.thread_name, None, cause)
                 await self._invite(receipt.thread, effect.user)
                 pending = self._pending_for(cause, effect.user)
                 if pending is not None:

@@ -46,7 +46,14 @@ def test_options_are_flattened_and_values_become_option_text() -> None:
     data = {
         "name": "practice-admin",
         "options": [
-            {"name": "setup", "type": 1, "options": [{"name": "enabled", "type": 5, "value": True}, {"name": "tz", "type": 3, "value": " UTC ", "focused": True}]}
+            {
+                "name": "setup",
+                "type": 1,
+                "options": [
+                    {"name": "enabled", "type": 5, "value": True},
+                    {"name": "tz", "type": 3, "value": " UTC ", "focused": True},
+                ],
+            }
         ],
     }
     subcommand, values, focused = commands.flatten(data)
@@ -56,8 +63,14 @@ def test_options_are_flattened_and_values_become_option_text() -> None:
 
 
 def _complete(catalog: Catalog, command: str, subcommand: str | None, focused: str, **values: str) -> list[str]:
-    options = [{"name": key, "type": 3, "value": value, **({"focused": True} if key == focused else {})} for key, value in values.items()]
-    data = {"name": command, "options": [{"name": subcommand, "type": 1, "options": options}] if subcommand else options}
+    options = [
+        {"name": key, "type": 3, "value": value, **({"focused": True} if key == focused else {})}
+        for key, value in values.items()
+    ]
+    data = {
+        "name": command,
+        "options": [{"name": subcommand, "type": 1, "options": options}] if subcommand else options,
+    }
     return [choice["value"] for choice in commands.autocomplete(catalog, command, data)]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
 from adapters.discord.render import NO_MENTIONS
+from bot.effects import Effect, PostQuestion, Receipt
 from tests.discord.conftest import Bot, Server
-from tests.discord.fake import Message
+from tests.discord.fake import MANAGE_GUILD, MEMBER_PERMISSIONS, Message
 
 ALICE_ANSWER = (
     "I would define delivered as a 2xx from the merchant within 10 seconds. Retries use exponential backoff "
@@ -100,3 +102,29 @@ async def test_daily_question_answers_feedback_votes_wrap_up_and_leaderboard(bot
         if c.method in {"POST", "PATCH"} and isinstance(c.body, dict) and ("embeds" in c.body or "content" in c.body)
     ]
     assert bodies and all(body["allowed_mentions"] == NO_MENTIONS for body in bodies), json.dumps(bodies)[:500]
+
+
+async def test_an_answer_that_arrives_before_the_question_is_recorded_is_kept(bot: Bot, server: Server) -> None:
+    fake = bot.fake
+    recording, release = asyncio.Event(), asyncio.Event()
+    record = bot.app.engine.record
+
+    async def slow_record(effect: Effect, receipt: Receipt) -> None:
+        if isinstance(effect, PostQuestion):
+            recording.set()
+            await release.wait()  # the store is slow to take the question's thread
+        await record(effect, receipt)
+
+    bot.app.engine.record = slow_record  # type: ignore[method-assign]
+    await fake.slash(
+        server.admin, server.channel.id, "practice-admin", "post", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD
+    )
+    await asyncio.wait_for(recording.wait(), 5)
+    [thread] = fake.threads(server.channel.id)
+    answer = await fake.member_says(thread.id, server.alice, ALICE_ANSWER)
+    await fake.sync()  # the client has the answer while the question is still being recorded
+    release.set()
+    await bot.settle()
+    [stored] = await bot.stored_answers(thread)
+    assert stored.message.message_id == str(answer.id)
+    assert _replies_to(fake.bot_messages(thread.id), answer)

@@ -41,7 +41,9 @@ async def process(fake: FakeDiscord, server: Server, tmp_path: Path) -> AsyncIte
     env = {**os.environ, **environment(fake, tmp_path), "PRACTICE_BOT_TICK_SECONDS": "0.2"}
     env.pop("SLACK_BOT_TOKEN", None)
     log = (tmp_path / "process.log").open("wb")
-    child = await asyncio.create_subprocess_exec(_practice_bot(), "run", "discord", cwd=str(ROOT), env=env, stdout=log, stderr=log)
+    child = await asyncio.create_subprocess_exec(
+        _practice_bot(), "run", "discord", cwd=str(ROOT), env=env, stdout=log, stderr=log
+    )
     try:
         yield child
     finally:
@@ -93,7 +95,14 @@ async def test_practice_bot_run_discord_serves_the_loop_end_to_end(
     # Time travel for the closing instant only: the process's tick then closes the question.
     _query(database, "UPDATE posts SET closes_at = '2000-01-01 00:00:00.000000' WHERE status = 'posted'")
     wrap_up = await fake.wait_for(
-        lambda: next((m for m in fake.bot_messages(thread.id) if m.embeds and m.embeds[0].get("title", "").startswith("Wrap-up")), None)
+        lambda: next(
+            (
+                m
+                for m in fake.bot_messages(thread.id)
+                if m.embeds and m.embeds[0].get("title", "").startswith("Wrap-up")
+            ),
+            None,
+        )
     )
     assert f"<@{server.alice.id}> with 2 votes" in _text(wrap_up)
 

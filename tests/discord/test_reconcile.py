@@ -43,7 +43,11 @@ def test_the_thread_listing_is_compared_with_the_stored_answers() -> None:
         ("AnswerDeleted", "discord:delete:999"),
     ]
     posted = events[1]
-    assert isinstance(posted, AnswerPosted) and posted.message.thread_id == str(THREAD_ID) and posted.author.display_name == "Bob"
+    assert (
+        isinstance(posted, AnswerPosted)
+        and posted.message.thread_id == str(THREAD_ID)
+        and posted.author.display_name == "Bob"
+    )
     assert isinstance(events[0], AnswerEdited) and isinstance(events[2], AnswerDeleted)
 
 
@@ -58,7 +62,9 @@ def test_votes_are_compared_as_sets_and_a_members_own_reaction_never_counts() ->
         "+1": [Voter(str(BOB_ID), "Bob"), Voter(str(ALICE_ID), "Alice")],  # Alice on her own answer
         "star": [Voter(str(BOB_ID + 1), "Carol")],
     }
-    events = vote_events(message=stored.message, author_id=str(ALICE_ID), on_platform=on_platform, stored=stored, run="s.1", at=AT)
+    events = vote_events(
+        message=stored.message, author_id=str(ALICE_ID), on_platform=on_platform, stored=stored, run="s.1", at=AT
+    )
     assert [(type(e), e.user.user_id, e.emoji) for e in events] == [  # type: ignore[union-attr]
         (ReactionAdded, str(BOB_ID + 1), "star"),
         (ReactionRemoved, str(BOB_ID), "fire"),

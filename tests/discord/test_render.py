@@ -32,7 +32,10 @@ def _size(embed: dict) -> int:  # type: ignore[type-arg]
     [
         ("@everyone and @here", "\\@everyone and \\@here"),
         ("<@123> <@&456> <#789> <:custom:42>", "\\<\\@123\\> \\<\\@&456\\> \\<#789\\> \\<:custom:42\\>"),
-        ("**bold** __under__ ~~strike~~ ||spoiler|| `code`", "\\*\\*bold\\*\\* \\_\\_under\\_\\_ \\~\\~strike\\~\\~ \\|\\|spoiler\\|\\| \\`code\\`"),
+        (
+            "**bold** __under__ ~~strike~~ ||spoiler|| `code`",
+            "\\*\\*bold\\*\\* \\_\\_under\\_\\_ \\~\\~strike\\~\\~ \\|\\|spoiler\\|\\| \\`code\\`",
+        ),
         ("[click](https://evil.example)", "\\[click\\](https://evil.example)"),
         ("# heading\n- item\n> quote\n1. first\n-# small", "\\# heading\n\\- item\n\\> quote\n1\\. first\n\\-# small"),
         ("a - b, 3.5 # not at line start", "a - b, 3.5 # not at line start"),
@@ -60,7 +63,11 @@ def test_every_body_allows_no_mentions_and_mentions_render_without_markup_where_
 
 
 def test_trailing_fields_become_embed_fields_and_others_stay_in_order() -> None:
-    question = Document("Q", (paragraph("Prompt"), Fields((("Round", "screen"), ("Answers close", "Tue"))), Note(("Answer in the thread",))), summary="q")
+    question = Document(
+        "Q",
+        (paragraph("Prompt"), Fields((("Round", "screen"), ("Answers close", "Tue"))), Note(("Answer in the thread",))),
+        summary="q",
+    )
     [body] = render.render(question)
     [embed] = body["embeds"]
     assert embed["description"] == "Prompt"
