@@ -372,7 +372,15 @@ class DiscordPlatform:
 
     async def run(self, app: BotApp, options: RunOptions) -> None:
         settings = DiscordSettings.from_env(app.settings.env)
+        keep_library_logs_free_of_payloads()
         await supervise(lambda: DiscordService(app, settings).serve())
+
+
+def keep_library_logs_free_of_payloads() -> None:
+    """discord.py logs request bodies, webhook URLs (with interaction tokens) and raw gateway events at
+    DEBUG; the bot's own DEBUG logging must not switch that on."""
+    library = logging.getLogger("discord")
+    library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
 
 
 async def supervise(

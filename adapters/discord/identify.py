@@ -10,7 +10,6 @@ that the day's budget is nearly spent the bot waits for it to refill.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -133,8 +132,3 @@ class IdentifyGate:
 
 def ledger_path(data_dir: Path) -> Path:
     return data_dir / "discord-session-starts.json"
-
-
-def remove_ledger(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()

@@ -231,9 +231,13 @@ def answer_edited(payload: discord.RawMessageUpdateEvent, *, bot_id: int, channe
         return None
     if kind_of(channel, bot_id) is ChannelKind.OTHER:
         return None
+    try:
+        at = datetime.fromisoformat(str(edited))
+    except ValueError:
+        at = snowflake_time(payload.message_id)
     return AnswerEdited(
         event_id=f"discord:edit:{payload.message_id}:{edited}",
-        at=datetime.fromisoformat(str(edited)),
+        at=at,
         message=thread_message(payload.guild_id, payload.channel_id, payload.message_id),
         author=user_ref(payload.guild_id, int(author["id"]), name=_display_name(data)),
         text=str(data["content"]),

@@ -162,3 +162,22 @@ def test_an_unreadable_ledger_is_ignored(tmp_path: Path) -> None:
     ledger.record(now - timedelta(hours=25))
     ledger.record(now)
     assert IdentifyLedger(path).starts == [now], "starts older than a day are dropped"
+
+
+def test_debug_logging_of_the_bot_does_not_turn_on_discord_py_payload_logs() -> None:
+    import logging
+
+    from adapters.discord.app import keep_library_logs_free_of_payloads
+
+    root = logging.getLogger()
+    library = logging.getLogger("discord")
+    saved = (root.level, library.level)
+    try:
+        root.setLevel(logging.DEBUG)
+        library.setLevel(logging.NOTSET)
+        keep_library_logs_free_of_payloads()
+        assert not library.isEnabledFor(logging.DEBUG)
+        assert logging.getLogger("discord.http").isEnabledFor(logging.INFO)
+    finally:
+        root.setLevel(saved[0])
+        library.setLevel(saved[1])
