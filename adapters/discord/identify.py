@@ -103,6 +103,7 @@ class IdentifyGate:
         self._session_starts = session_starts
         self._sleep = sleep
         self._now = wall_clock
+        self.last_wait = 0.0  # seconds the latest session start waited, for logs and tests
 
     def delay(self, *, initial: bool) -> float:
         now = self._now()
@@ -125,6 +126,7 @@ class IdentifyGate:
                 recent,
                 self.policy.window,
             )
+        self.last_wait = wait
         if wait > 0:
             await self._sleep(wait)
         self.ledger.record(self._now())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,19 @@ from tests.discord.fake import MANAGE_GUILD, MEMBER_PERMISSIONS, Channel, FakeDi
 
 # Quick re-identify after an invalid session (Discord asks for 1-5 s; tests need not wait).
 FAST_IDENTIFY = IdentifyPolicy(reidentify_jitter=(0.0, 0.0))
+
+
+@pytest.fixture(autouse=True)
+def no_gateway_left_running() -> Iterator[None]:
+    """A test must close every gateway connection it opens: discord.py heartbeats from a thread of its own."""
+    yield
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        alive = [thread.name for thread in threading.enumerate() if thread.name.startswith("keep-alive-handler")]
+        if not alive:
+            return
+        time.sleep(0.01)  # a stopped heartbeat thread needs a moment to exit
+    pytest.fail(f"a discord.py heartbeat thread outlived its test: {alive}")
 
 
 @pytest_asyncio.fixture

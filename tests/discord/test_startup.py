@@ -98,16 +98,19 @@ async def test_quick_restarts_back_off_from_a_ledger_kept_across_processes(
     fake: FakeDiscord, server: Server, bot_app: BotApp
 ) -> None:
     policy = IdentifyPolicy(free_starts=2, first_delay=0.25, reidentify_jitter=(0.0, 0.0))
+    waits = []
     for _ in range(3):  # three "processes" in a row, each with a fresh service reading the ledger
         service = DiscordService(bot_app, DiscordSettings.from_env(bot_app.settings.env), identify_policy=policy)
         task = asyncio.create_task(service.serve())
         await fake.wait_sessions(len(fake.identifies) + 1)
+        waits.append(service.gate.last_wait)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    first, second, third = fake.identifies
-    assert third - second >= 0.25 - 0.01, "the third quick start waited"
-    assert second - first < 0.25, "the first starts were not held up"
+    assert waits[:2] == [0.0, 0.0], "the first starts were not held up"
+    assert 0.0 < waits[2] <= 0.25
+    _, second, third = fake.identifies
+    assert third - second >= 0.25 - 0.01, "the third quick start waited its turn"
     recorded = json.loads(ledger_path(bot_app.settings.data_dir).read_text())["session_starts"]
     assert len(recorded) == 3
 

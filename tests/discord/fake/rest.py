@@ -259,16 +259,17 @@ class Rest:
             message.embeds = list(body["embeds"])
         message.edited_timestamp = iso()
         message.pinged |= pings(message.content, body.get("allowed_mentions"), replied_author=None)
-        await self._dispatch("MESSAGE_UPDATE", message.payload(bot_id=self.bot.id, gateway=True))
+        if message.guild_id is not None:  # the bot asks for no direct-message intents
+            await self._dispatch("MESSAGE_UPDATE", message.payload(bot_id=self.bot.id, gateway=True))
         return message.payload(bot_id=self.bot.id)
 
     async def _delete_message(self, channel_id: str, message_id: str, **_: Any) -> None:
         message = self._message_or_404(channel_id, message_id)
         self._refuse_if_archived(self.channels[int(channel_id)])
         del self.messages[int(channel_id)][message.id]
-        await self._dispatch(
-            "MESSAGE_DELETE", {"id": message_id, "channel_id": channel_id, "guild_id": str(message.guild_id)}
-        )
+        if message.guild_id is not None:  # the bot asks for no direct-message intents
+            data = {"id": message_id, "channel_id": channel_id, "guild_id": str(message.guild_id)}
+            await self._dispatch("MESSAGE_DELETE", data)
 
     async def _start_thread(self, channel_id: str, message_id: str, *, body: Json, **_: Any) -> Json:
         parent = self._channel_or_404(channel_id)
