@@ -237,3 +237,24 @@ async def test_long_content_is_split_within_discord_limits(bot: Bot, server: Ser
     shown = "".join(embed.get("description", "") for m in parts for embed in m.embeds)
     assert shown.count("rollbacks") == 800, "nothing was lost in the split"
     assert all(len(embed.get("description", "")) <= DESCRIPTION_LIMIT for m in parts for embed in m.embeds)
+
+
+async def test_a_question_whose_thread_is_refused_is_taken_back_and_reported(bot: Bot, server: Server) -> None:
+    fake = bot.fake
+    fake.fail("POST", r"/channels/\d+/messages/\d+/threads", status=403, code=50013, message="Missing Permissions")
+    post = await bot.command(server.admin, server.channel, "practice-admin", "post", admin=True)
+    assert fake.bot_messages(server.channel.id) == [], "no question left without a thread to answer in"
+    assert fake.threads(server.channel.id) == []
+    assert post.original_deleted, "the command's deferred reply did not hang"
+    assert await bot.app.engine.current_question(translate_channel(server.channel)) is None
+
+
+async def test_a_member_who_refuses_direct_messages_does_not_stop_the_bot(bot: Bot, server: Server) -> None:
+    fake = bot.fake
+    shy = fake.add_user("shy", accepts_dms=False)
+    thread = await _question(bot, server, feedback="private")
+    await fake.member_says(thread.id, shy, ANSWER)
+    await fake.member_says(thread.id, server.alice, ANSWER + " And a dashboard.")
+    await bot.settle()
+    assert {a.author.user_id for a in await bot.stored_answers(thread)} == {str(shy.id), str(server.alice.id)}
+    assert fake.dm_messages(shy) == [] and len(fake.dm_messages(server.alice)) == 1
