@@ -29,7 +29,7 @@ from bot.documents import (
 from bot.feedback import common_gaps, feedback_card
 from bot.questions import Catalog, Question
 from bot.questions.catalog import Pack
-from bot.refs import UserRef
+from bot.refs import Platform, UserRef
 from bot.rubric import Scorecard
 from bot.rubric.text import excerpt
 from bot.scheduling import describe_schedule
@@ -364,14 +364,22 @@ HELP_LINES = (
     "/mock COMPANY [ROUND]: a mock interview (e.g. /mock stripe, /mock klarna rollout)",
 )
 ADMIN_LINES = (
-    "/practice setup: show this channel's set-up; add key=value options to change it",
-    "/practice post: post a question now",
-    "/practice skip: skip the next scheduled question",
-    "/practice pause, /practice resume: stop or restart the schedule",
+    "{admin} setup: show this channel's set-up; add key=value options to change it",
+    "{admin} post: post a question now",
+    "{admin} skip: skip the next scheduled question",
+    "{admin} pause, {admin} resume: stop or restart the schedule",
 )
+# Discord can reserve a command for admins only as a whole top-level command, so there the set-up
+# subcommands live under a command of their own.
+ADMIN_COMMANDS = {Platform.DISCORD: "/practice-admin"}
 
 
-def help_text(*, unknown: str | None = None) -> Document:
+def admin_command(platform: Platform) -> str:
+    """The command the set-up subcommands are under on a platform (``/practice`` unless it differs)."""
+    return ADMIN_COMMANDS.get(platform, "/practice")
+
+
+def help_text(*, unknown: str | None = None, admin: str = "/practice") -> Document:
     blocks: list[Block] = []
     if unknown:
         blocks.append(paragraph(f"“{unknown}” is not a command I know. Here is what I can do:"))
@@ -383,7 +391,7 @@ def help_text(*, unknown: str | None = None) -> Document:
         Heading("For everyone"),
         bullets(HELP_LINES),
         Heading("For admins"),
-        bullets(ADMIN_LINES),
+        bullets(line.format(admin=admin) for line in ADMIN_LINES),
         Heading("Set-up options"),
         bullets(f"{key}: {text}" for key, text in OPTION_HELP.items()),
     ]

@@ -141,7 +141,7 @@ async def command(deps: Deps, event: CommandInvoked) -> list[Effect]:
     name = event.subcommand.strip().lower()
     name = ALIASES.get(name, name)
     if name == "help":
-        return _private(event, messages.help_text())
+        return _private(event, messages.help_text(admin=messages.admin_command(event.channel.platform)))
     if name in ADMIN_ONLY and not event.is_admin:
         return _private(event, messages.admin_only())
     async with deps.store.transaction(event.channel.workspace) as tx:
@@ -170,7 +170,8 @@ async def command(deps: Deps, event: CommandInvoked) -> list[Effect]:
                 return await _export(tx, event)
             case "forget":
                 return await _forget(tx, event)
-    return _private(event, messages.help_text(unknown=event.subcommand))
+    admin = messages.admin_command(event.channel.platform)
+    return _private(event, messages.help_text(unknown=event.subcommand, admin=admin))
 
 
 async def home_opened(deps: Deps, event: HomeOpened) -> list[Effect]:

@@ -58,9 +58,13 @@ class TickScheduler:
 
     async def stop(self, wait_seconds: float = 10.0) -> None:
         """Stop ticking and let a tick in progress finish, so the store is never closed under it."""
+        # Pause first: shutting APScheduler's asyncio executor down cancels a job that is running,
+        # which could leave a question claimed but never posted.
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=False)
+            self._scheduler.pause()
         if self._running:
             _, pending = await asyncio.wait(set(self._running), timeout=wait_seconds)
             for task in pending:
                 task.cancel()
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)
