@@ -2,8 +2,7 @@
 
 slack-sdk's SQLAlchemy installation and state stores keep installs in the same database as
 everything else (``DATABASE_URL``), so every process behind a load balancer sees every install. Their
-tables are created by the Alembic migrations like all others; ``oauth_metadata()`` describes them for
-``alembic check``.
+tables are created by the Alembic migrations like all others (see ``oauth_tables``).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.settings import BOT_SCOPES, OAuthSettings
@@ -28,18 +26,6 @@ log = logging.getLogger(__name__)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
-INSTALLATIONS_TABLE = AsyncSQLAlchemyInstallationStore.default_installations_table_name
-BOTS_TABLE = AsyncSQLAlchemyInstallationStore.default_bots_table_name
-STATES_TABLE = AsyncSQLAlchemyOAuthStateStore.default_table_name
-
-
-def oauth_metadata() -> MetaData:
-    """The install flow's tables as slack-sdk defines them (the migrations create exactly these)."""
-    metadata = MetaData()
-    AsyncSQLAlchemyInstallationStore.build_installations_table(metadata, INSTALLATIONS_TABLE)
-    AsyncSQLAlchemyInstallationStore.build_bots_table(metadata, BOTS_TABLE)
-    AsyncSQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, STATES_TABLE)
-    return metadata
 
 
 def installation_store(client_id: str, engine: AsyncEngine) -> AsyncSQLAlchemyInstallationStore:
