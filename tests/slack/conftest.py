@@ -80,7 +80,9 @@ class SlackBot:
             return Delivery(response.status, text, time.monotonic())
 
     async def send_event(self, envelope: dict[str, Any], *, retry_num: int | None = None) -> Delivery:
-        headers = {} if retry_num is None else {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        headers = (
+            {} if retry_num is None else {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        )
         return await self.post(json.dumps(envelope), content_type="application/json", headers=headers)
 
     async def event(self, event: dict[str, Any], **kwargs: Any) -> Delivery:
@@ -133,7 +135,9 @@ async def make_slack_bot(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator
         settings = SlackSettings.from_env(environment, http=True)
         service = await SlackService.create(app, settings, pace_seconds=pace_seconds)
         port = await service.start_http("127.0.0.1", 0)
-        bot = SlackBot(service, app, fake_slack, clock, f"http://127.0.0.1:{port}/slack/events", aiohttp.ClientSession())
+        bot = SlackBot(
+            service, app, fake_slack, clock, f"http://127.0.0.1:{port}/slack/events", aiohttp.ClientSession()
+        )
         started.append(bot)
         return bot
 

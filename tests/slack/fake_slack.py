@@ -52,7 +52,7 @@ class Message:
     user: str
 
 
-class BlocksRefused(ValueError):
+class InvalidBlocksError(ValueError):
     pass
 
 
@@ -61,28 +61,28 @@ def _text_object_ok(item: Any, limit: int = 3000) -> bool:
 
 
 def check_blocks(blocks: list[dict[str, Any]], *, max_blocks: int) -> None:
-    """Slack's Block Kit limits for the block types the adapter uses; ``BlocksRefused`` as Slack's invalid_blocks."""
+    """Slack's Block Kit limits for the block types the adapter uses; ``InvalidBlocksError`` as Slack's invalid_blocks."""
     if len(blocks) > max_blocks:
-        raise BlocksRefused(f"more than {max_blocks} blocks")
+        raise InvalidBlocksError(f"more than {max_blocks} blocks")
     for block in blocks:
         kind = block.get("type")
         if kind == "section":
             text, fields = block.get("text"), block.get("fields")
             if text is None and not fields:
-                raise BlocksRefused("a section needs text or fields")
+                raise InvalidBlocksError("a section needs text or fields")
             if text is not None and not _text_object_ok(text):
-                raise BlocksRefused("section text must be 1-3000 characters")
+                raise InvalidBlocksError("section text must be 1-3000 characters")
             if fields is not None and (len(fields) > 10 or not all(_text_object_ok(f, 2000) for f in fields)):
-                raise BlocksRefused("at most 10 fields of 1-2000 characters")
+                raise InvalidBlocksError("at most 10 fields of 1-2000 characters")
         elif kind == "context":
             elements = block.get("elements") or []
             if not 0 < len(elements) <= 10 or not all(_text_object_ok(e) for e in elements):
-                raise BlocksRefused("a context holds 1-10 elements of 1-3000 characters")
+                raise InvalidBlocksError("a context holds 1-10 elements of 1-3000 characters")
         elif kind == "header":
             if not _text_object_ok(block.get("text"), 150):
-                raise BlocksRefused("a header's text is 1-150 characters")
-        elif kind not in {"divider"}:
-            raise BlocksRefused(f"block type {kind!r} is not expected from this app")
+                raise InvalidBlocksError("a header's text is 1-150 characters")
+        elif kind != "divider":
+            raise InvalidBlocksError(f"block type {kind!r} is not expected from this app")
 
 
 def all_texts(blocks: list[dict[str, Any]]) -> list[str]:
@@ -239,14 +239,29 @@ class FakeSlack:
         if token not in self.tokens:
             return {"ok": False, "error": "not_authed" if not token else "invalid_auth"}
         team, bot_user, bot_id = self.tokens[token]
-        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        handler = self._methods().get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
         try:
             result: dict[str, Any] = handler(args, team=team, bot_user=bot_user, bot_id=bot_id)
-        except BlocksRefused as refusal:
+        except InvalidBlocksError as refusal:
             return {"ok": False, "error": "invalid_blocks", "errors": [str(refusal)]}
         return result
+
+    def _methods(self) -> dict[str, Callable[..., dict[str, Any]]]:
+        return {
+            "chat.postMessage": self._post_message,
+            "chat.postEphemeral": self._post_ephemeral,
+            "chat.update": self._update,
+            "chat.delete": self._delete,
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "views.publish": self._views_publish,
+            "conversations.open": self._conversations_open,
+            "conversations.join": self._conversations_join,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+        }
 
     def _new_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
@@ -268,7 +283,7 @@ class FakeSlack:
             return {"ok": False, "error": "not_in_channel"}
         return None
 
-    def _chat_postMessage(self, args: dict[str, Any], *, team: str, bot_user: str, bot_id: str) -> dict[str, Any]:
+    def _post_message(self, args: dict[str, Any], *, team: str, bot_user: str, bot_id: str) -> dict[str, Any]:
         channel = args.get("channel")
         problem = self._channel_problem(channel)
         if problem:
@@ -296,7 +311,7 @@ class FakeSlack:
             message["parent_user_id"] = bot_user
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
-    def _chat_postEphemeral(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
+    def _post_ephemeral(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
         problem = self._channel_problem(args.get("channel"))
         if problem:
             return problem
@@ -308,7 +323,7 @@ class FakeSlack:
         self.ephemerals.append(args)
         return {"ok": True, "message_ts": self._new_ts()}
 
-    def _chat_update(self, args: dict[str, Any], *, bot_user: str, **_: str) -> dict[str, Any]:
+    def _update(self, args: dict[str, Any], *, bot_user: str, **_: str) -> dict[str, Any]:
         key = (args.get("channel") or "", args.get("ts") or "")
         existing = self.messages.get(key)
         if existing is None:
@@ -321,7 +336,7 @@ class FakeSlack:
         existing.text, existing.blocks = content
         return {"ok": True, "channel": key[0], "ts": key[1], "text": existing.text, "message": {"text": existing.text}}
 
-    def _chat_delete(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
+    def _delete(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
         key = (args.get("channel") or "", args.get("ts") or "")
         if self.messages.pop(key, None) is None:
             return {"ok": False, "error": "message_not_found"}
@@ -364,13 +379,13 @@ class FakeSlack:
         self.outside_channels.discard(channel)
         return {"ok": True, "channel": {"id": channel, "is_member": True}}
 
-    def _files_getUploadURLExternal(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
+    def _upload_url(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
         if not args.get("filename") or not str(args.get("length", "")).isdigit():
             return {"ok": False, "error": "invalid_arguments"}
         file_id = f"F{next(self._ids):06d}"
         return {"ok": True, "upload_url": f"{self.base}/upload/v1/{file_id}", "file_id": file_id}
 
-    def _files_completeUploadExternal(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
+    def _complete_upload(self, args: dict[str, Any], **_: str) -> dict[str, Any]:
         files = args.get("files") or []
         if not files or any(item.get("id") not in self.uploads for item in files):
             return {"ok": False, "error": "file_not_found"}

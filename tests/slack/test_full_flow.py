@@ -41,7 +41,9 @@ async def test_the_practice_loop_in_a_channel(make_slack_bot: BotFactory, databa
     # Two members answer in the question's thread; each answer gets feedback in the thread.
     priya_ts, marco_ts = "1700000500.000100", "1700000501.000100"
     for user, text, ts in ((PRIYA, PRIYA_ANSWER, priya_ts), (MARCO, MARCO_ANSWER, marco_ts)):
-        delivery = await bot.event(payloads.message(channel=CHANNEL, user=user, text=text, ts=ts, thread_ts=question.ts))
+        delivery = await bot.event(
+            payloads.message(channel=CHANNEL, user=user, text=text, ts=ts, thread_ts=question.ts)
+        )
         assert delivery.status == 200
     feedback = fake.thread(CHANNEL, question.ts)
     assert len(feedback) == 2

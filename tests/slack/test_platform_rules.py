@@ -4,8 +4,10 @@ refuse forged and stale requests, wait out 429s, pace posts, escape members' tex
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 from bot.documents import Document, Quote, paragraph
@@ -77,7 +79,9 @@ async def test_the_acknowledgement_arrives_before_any_web_api_call(slack_bot: Sl
 
     # An answer: scoring, storing, a name lookup and the feedback post all come after the ack.
     sent_at = time.monotonic()
-    answer = payloads.message(channel=CHANNEL, user=MARCO, text=MARCO_ANSWER, ts="1700000700.000100", thread_ts=question_ts)
+    answer = payloads.message(
+        channel=CHANNEL, user=MARCO, text=MARCO_ANSWER, ts="1700000700.000100", thread_ts=question_ts
+    )
     delivery = await bot.send_event(payloads.envelope(answer))
     await bot.settle()
     calls = _calls_since(bot, sent_at)
@@ -87,7 +91,9 @@ async def test_the_acknowledgement_arrives_before_any_web_api_call(slack_bot: Sl
 
     # A slash command that needs the member's role: the role is asked of Slack only after the ack.
     sent_at = time.monotonic()
-    fields = payloads.command("/practice", "setup time=07:30", user=ADMIN, channel=CHANNEL, response_url=fake.response_url())
+    fields = payloads.command(
+        "/practice", "setup time=07:30", user=ADMIN, channel=CHANNEL, response_url=fake.response_url()
+    )
     delivery = await bot.post(payloads.form_body(fields), content_type="application/x-www-form-urlencoded")
     await bot.settle()
     calls = _calls_since(bot, sent_at)
@@ -110,7 +116,9 @@ async def test_a_slow_slack_does_not_delay_the_acknowledgement(slack_bot: SlackB
     fake.latency = 0.6  # every Web API answer now takes 0.6 s
 
     sent_at = time.monotonic()
-    answer = payloads.message(channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700000800.000100", thread_ts=question_ts)
+    answer = payloads.message(
+        channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700000800.000100", thread_ts=question_ts
+    )
     delivery = await bot.send_event(payloads.envelope(answer))
     acknowledged_in = delivery.acked_at - sent_at
     await bot.settle()
@@ -125,7 +133,9 @@ async def test_forged_and_stale_signatures_are_refused_with_401(slack_bot: Slack
     bot, fake = slack_bot, slack_bot.fake
     question_ts = await _post_question(bot)
     calls_before = len(fake.calls)
-    answer = payloads.message(channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700000900.000100", thread_ts=question_ts)
+    answer = payloads.message(
+        channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700000900.000100", thread_ts=question_ts
+    )
     body = json.dumps(payloads.envelope(answer))
     json_type = {"Content-Type": "application/json"}
 
@@ -153,7 +163,9 @@ async def test_a_429_is_waited_out_and_the_post_still_made(slack_bot: SlackBot) 
     question_ts = await _post_question(bot)
     fake.rate_limit("chat.postMessage", retry_after=1)
 
-    answer = payloads.message(channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700001000.000100", thread_ts=question_ts)
+    answer = payloads.message(
+        channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700001000.000100", thread_ts=question_ts
+    )
     await bot.event(answer)
 
     refused, accepted = fake.calls_to("chat.postMessage")[-2:]
@@ -175,7 +187,7 @@ async def test_posts_to_one_channel_go_out_one_per_second(make_slack_bot: BotFac
 
     posts = fake.calls_to("chat.postMessage")
     assert len(posts) == 3  # the question and two feedback replies, all in one channel
-    gaps = [later.at - earlier.at for earlier, later in zip(posts, posts[1:], strict=False)]
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(posts)]
     assert all(gap >= 0.95 for gap in gaps), gaps
 
 
@@ -189,8 +201,10 @@ async def test_mentions_typed_into_an_answer_are_echoed_harmlessly(slack_bot: Sl
     )
     answer_ts = "1700001200.000100"
     await bot.event(payloads.message(channel=CHANNEL, user=PRIYA, text=text, ts=answer_ts, thread_ts=question_ts))
-    await bot.event(payloads.reaction(added=True, user=MARCO, name="+1", channel=CHANNEL, ts=answer_ts, item_user=PRIYA))
-    bot.clock.advance(__import__("datetime").timedelta(hours=25))
+    await bot.event(
+        payloads.reaction(added=True, user=MARCO, name="+1", channel=CHANNEL, ts=answer_ts, item_user=PRIYA)
+    )
+    bot.clock.advance(timedelta(hours=25))
     await bot.tick()
 
     wrap_up = message_text(fake.thread(CHANNEL, question_ts)[-1])
@@ -211,9 +225,7 @@ async def test_long_content_is_split_across_messages_not_refused(slack_bot: Slac
     question_ts = await _post_question(bot)
     channel = ChannelRef(Platform.SLACK, TEAM_ID, CHANNEL)
     long_quote = "\n".join(f"line {n}: " + "x & y < z " * 40 for n in range(40))  # ~16,000 characters
-    document = Document(
-        "A very long reply", tuple([paragraph("word " * 1500), Quote(long_quote)] * 20), summary="Long"
-    )
+    document = Document("A very long reply", tuple([paragraph("word " * 1500), Quote(long_quote)] * 20), summary="Long")
 
     receipt = await bot.service.outbox.deliver(
         ReplyInThread(thread=ThreadRef(channel, question_ts), content=document), cause=None

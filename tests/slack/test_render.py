@@ -64,7 +64,12 @@ def test_a_mention_shows_the_name_and_never_pings() -> None:
 
 def test_quotes_bullets_notes_and_fields_have_their_slack_shapes() -> None:
     blocks = render_blocks(
-        _document(Quote("line one\nline two"), Bullets((("a",), ("b",))), Note(("small print",)), Fields((("Score", "80/100"),)))
+        _document(
+            Quote("line one\nline two"),
+            Bullets((("a",), ("b",))),
+            Note(("small print",)),
+            Fields((("Score", "80/100"),)),
+        )
     )
     assert blocks[0]["text"]["text"] == "*Title*"
     assert blocks[1]["text"]["text"] == ">line one\n>line two"

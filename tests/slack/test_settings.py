@@ -29,12 +29,20 @@ def test_socket_mode_needs_the_bot_and_app_tokens() -> None:
 
 def test_http_mode_with_one_workspace_or_the_oauth_install_flow() -> None:
     one = SlackSettings.from_env(
-        {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": "http://127.0.0.1:9/api"},
+        {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+        },
         http=True,
     )
     assert (one.multi_workspace, one.api_url) == (False, "http://127.0.0.1:9/api/")
     many = SlackSettings.from_env(
-        {"SLACK_CLIENT_ID": "1234.5678", "SLACK_CLIENT_SECRET": "abcdef0123456789abcd", "SLACK_SIGNING_SECRET": SIGNING_SECRET},
+        {
+            "SLACK_CLIENT_ID": "1234.5678",
+            "SLACK_CLIENT_SECRET": "abcdef0123456789abcd",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        },
         http=True,
     )
     assert many.multi_workspace
@@ -51,15 +59,30 @@ def test_http_mode_with_one_workspace_or_the_oauth_install_flow() -> None:
         ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": "xoxb-wrong-kind"}, SOCKET, "SLACK_APP_TOKEN", "xapp-"),
         ({"SLACK_BOT_TOKEN": "xoxp-a-user-token", "SLACK_APP_TOKEN": APP_TOKEN}, SOCKET, "SLACK_BOT_TOKEN", "xoxb-"),
         (
-            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": APP_TOKEN, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s" * 20},
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_APP_TOKEN": APP_TOKEN,
+                "SLACK_CLIENT_ID": "1.2",
+                "SLACK_CLIENT_SECRET": "s" * 20,
+            },
             SOCKET,
             "SLACK_CLIENT_ID",
             "needs HTTP mode",
         ),
         ({"SLACK_BOT_TOKEN": BOT_TOKEN}, HTTP, "SLACK_SIGNING_SECRET", "verifies every request"),
-        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "not a secret!"}, HTTP, "SLACK_SIGNING_SECRET", "signing secret"),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "not a secret!"},
+            HTTP,
+            "SLACK_SIGNING_SECRET",
+            "signing secret",
+        ),
         ({"SLACK_SIGNING_SECRET": SIGNING_SECRET}, HTTP, "SLACK_BOT_TOKEN", "or SLACK_CLIENT_ID"),
-        ({"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_CLIENT_ID": "1234.5678"}, HTTP, "SLACK_CLIENT_SECRET", "needs the secret"),
+        (
+            {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_CLIENT_ID": "1234.5678"},
+            HTTP,
+            "SLACK_CLIENT_SECRET",
+            "needs the secret",
+        ),
         (
             {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_CLIENT_ID": "app", "SLACK_CLIENT_SECRET": "s" * 20},
             HTTP,

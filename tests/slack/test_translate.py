@@ -41,7 +41,9 @@ def _translate(event: dict, **kwargs: object) -> object:
 
 
 def test_a_thread_reply_is_an_answer_with_the_core_identity_conventions() -> None:
-    event = payloads.message(channel="C0PREP", user="U0PRIYA", text="My answer", ts="1700000002.000200", thread_ts=QUESTION_TS)
+    event = payloads.message(
+        channel="C0PREP", user="U0PRIYA", text="My answer", ts="1700000002.000200", thread_ts=QUESTION_TS
+    )
     assert _translate(event) == AnswerPosted(
         event_id="slack:Ev0TEST",
         at=AT,
@@ -66,10 +68,36 @@ def test_retries_share_an_event_id_and_occurrences_do_not() -> None:
     [
         (payloads.message(channel="C0PREP", user="U0PRIYA", text="hello", ts="1.1"), "not a thread reply"),
         (payloads.message(channel="C0PREP", user=BOT_USER_ID, text="feedback", ts="1.3", thread_ts="1.1"), "bot"),
-        ({**payloads.message(channel="C0PREP", user="U0X", text="hi", ts="1.4", thread_ts="1.1"), "bot_id": "B9"}, "bot"),
-        ({"type": "message", "subtype": "bot_message", "bot_id": "B9", "text": "hi", "ts": "1.5", "channel": "C0PREP"}, "bot"),
-        ({"type": "message", "subtype": "channel_join", "user": "U0X", "text": "joined", "ts": "1.6", "channel": "C0PREP"}, "membership"),
-        ({"type": "message", "subtype": "huh_new", "user": "U0X", "text": "x", "ts": "1.7", "channel": "C0PREP"}, "huh_new"),
+        (
+            {**payloads.message(channel="C0PREP", user="U0X", text="hi", ts="1.4", thread_ts="1.1"), "bot_id": "B9"},
+            "bot",
+        ),
+        (
+            {
+                "type": "message",
+                "subtype": "bot_message",
+                "bot_id": "B9",
+                "text": "hi",
+                "ts": "1.5",
+                "channel": "C0PREP",
+            },
+            "bot",
+        ),
+        (
+            {
+                "type": "message",
+                "subtype": "channel_join",
+                "user": "U0X",
+                "text": "joined",
+                "ts": "1.6",
+                "channel": "C0PREP",
+            },
+            "membership",
+        ),
+        (
+            {"type": "message", "subtype": "huh_new", "user": "U0X", "text": "x", "ts": "1.7", "channel": "C0PREP"},
+            "huh_new",
+        ),
         (payloads.app_home_opened(user="U0PRIYA", tab="messages"), "Messages tab"),
         (payloads.tokens_revoked(bot=[], oauth=["U0PRIYA"]), "only user tokens"),
         ({"type": "app_mention", "user": "U0X", "text": "<@U0BOT> hi", "ts": "1.8", "channel": "C0PREP"}, "mention"),
@@ -118,15 +146,20 @@ def test_edits_of_questions_and_bot_messages_are_not_answer_edits() -> None:
         channel="C0PREP", user="U0PRIYA", text="x", ts=QUESTION_TS, thread_ts=QUESTION_TS, old_text="y"
     )
     assert isinstance(_translate(parent), Ignored)
-    ours = payloads.message_changed(channel="C0PREP", user=BOT_USER_ID, text="x", ts="1.2", thread_ts=QUESTION_TS, old_text="y")
+    ours = payloads.message_changed(
+        channel="C0PREP", user=BOT_USER_ID, text="x", ts="1.2", thread_ts=QUESTION_TS, old_text="y"
+    )
     assert isinstance(_translate(ours), Ignored)
 
 
 @pytest.mark.parametrize(
-    ("name", "canonical"), [("+1", "+1"), ("+1::skin-tone-4", "+1"), ("thumbsup", "+1"), ("fire", "fire"), ("clap::skin-tone-2", "clap")]
+    ("name", "canonical"),
+    [("+1", "+1"), ("+1::skin-tone-4", "+1"), ("thumbsup", "+1"), ("fire", "fire"), ("clap::skin-tone-2", "clap")],
 )
 def test_reactions_are_votes_named_canonically(name: str, canonical: str) -> None:
-    added = _translate(payloads.reaction(added=True, user="U0MARCO", name=name, channel="C0PREP", ts="1.2", item_user="U0PRIYA"))
+    added = _translate(
+        payloads.reaction(added=True, user="U0MARCO", name=name, channel="C0PREP", ts="1.2", item_user="U0PRIYA")
+    )
     assert added == ReactionAdded(
         event_id="slack:Ev0TEST",
         at=AT,
@@ -134,7 +167,9 @@ def test_reactions_are_votes_named_canonically(name: str, canonical: str) -> Non
         user=UserRef(Platform.SLACK, TEAM_ID, "U0MARCO"),
         emoji=canonical,
     )
-    removed = _translate(payloads.reaction(added=False, user="U0MARCO", name=name, channel="C0PREP", ts="1.2", item_user="U0PRIYA"))
+    removed = _translate(
+        payloads.reaction(added=False, user="U0MARCO", name=name, channel="C0PREP", ts="1.2", item_user="U0PRIYA")
+    )
     assert isinstance(removed, ReactionRemoved)
     assert removed.emoji == canonical
 
@@ -155,7 +190,10 @@ def test_home_uninstall_and_revoked_bot_token() -> None:
         ("<!channel> and <!here> and <!everyone>", "@channel and @here and @everyone"),
         ("hi <@U0MARCO> and <@U0LENA|lena>", "hi @U0MARCO and @lena"),
         ("see <#C0PREP|interview-prep>", "see #interview-prep"),
-        ("<https://example.com/a?b=1&amp;c=2|the doc> or <https://example.com>", "the doc (https://example.com/a?b=1&c=2) or https://example.com"),
+        (
+            "<https://example.com/a?b=1&amp;c=2|the doc> or <https://example.com>",
+            "the doc (https://example.com/a?b=1&c=2) or https://example.com",
+        ),
         ("<mailto:a@example.com|a@example.com>", "a@example.com"),
         ("<!subteam^S123|@pms> please", "@pms please"),
         ("&amp;lt; stays literal", "&lt; stays literal"),
