@@ -27,7 +27,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import BotApp, build_app
 from tests.slack import payloads
-from tests.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.slack.fake_slack import BOT_TOKEN, TEAM_ID, FakeSlack
 
 CHANNEL = "C0PREP"
 ADMIN, PRIYA, MARCO, LENA = "U0ADMIN", "U0PRIYA", "U0MARCO", "U0LENA"
@@ -90,9 +90,11 @@ class SlackBot:
         await self.settle()
         return delivery
 
-    async def command(self, name: str, text: str, *, user: str, channel: str = CHANNEL) -> Delivery:
+    async def command(
+        self, name: str, text: str, *, user: str, channel: str = CHANNEL, team: str = TEAM_ID
+    ) -> Delivery:
         url = self.fake.response_url()
-        fields = payloads.command(name, text, user=user, channel=channel, response_url=url)
+        fields = payloads.command(name, text, user=user, channel=channel, response_url=url, team=team)
         delivery = await self.post(payloads.form_body(fields), content_type="application/x-www-form-urlencoded")
         self.response_urls[fields["trigger_id"]] = url
         await self.settle()

@@ -6,16 +6,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import time
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from bot.documents import Document, Quote, paragraph
 from bot.effects import ReplyInThread
 from bot.refs import ChannelRef, Platform, ThreadRef
 from tests.slack import payloads
 from tests.slack.conftest import ADMIN, CHANNEL, LENA, MARCO, PRIYA, BotFactory, SlackBot
-from tests.slack.fake_slack import TEAM_ID, Call
+from tests.slack.fake_slack import BOT_TOKEN, TEAM_ID, Call
 from tests.slack.helpers import MARCO_ANSWER, PRIYA_ANSWER, every_text_sent, message_text, only_question
 
 
@@ -236,3 +239,23 @@ async def test_long_content_is_split_across_messages_not_refused(slack_bot: Slac
     assert receipt is not None
     assert receipt.message_id == replies[0].ts
     assert all(call.status == 200 and call.response["ok"] for call in fake.calls_to("chat.postMessage"))
+
+
+async def test_slack_logs_carry_no_tokens_and_no_members_text(
+    slack_bot: SlackBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    bot = slack_bot
+    question_ts = await _post_question(bot)
+    await bot.event(
+        payloads.message(channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700001300.000100", thread_ts=question_ts)
+    )
+    await bot.command("/practice", "stats", user=PRIYA)
+
+    slack_records = [r for r in caplog.records if r.name.startswith(("adapters.slack", "slack_bolt", "slack_sdk"))]
+    assert any(
+        r.levelno == logging.DEBUG and "AnswerPosted" in r.getMessage() for r in slack_records
+    )  # the log is live
+    logged = "\n".join(r.getMessage() for r in slack_records)
+    for secret in (BOT_TOKEN, payloads.SIGNING_SECRET, PRIYA_ANSWER[:40], "Feedback on your answer"):
+        assert secret not in logged
