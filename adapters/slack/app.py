@@ -39,16 +39,23 @@ from bot.scheduling.runner import TickScheduler
 
 log = logging.getLogger(__name__)
 
-# These loggers write request and response bodies (members' text) at DEBUG level; keep them at INFO so
-# payloads never reach the log, whatever the bot's own level is. Tokens are never logged by them.
-PAYLOAD_LOGGERS = ("slack_bolt", "slack_sdk", "adapters.slack.bolt", "adapters.slack.web", "adapters.slack.socket")
+# These loggers write request and response bodies (members' text) at DEBUG level, Bolt's even at INFO
+# (a request refused for its signature); keep them above that so payloads never reach the log, whatever
+# the bot's own level is. The adapter logs what matters itself, without payloads.
+QUIET_LOGGERS = {
+    "slack_sdk": logging.INFO,
+    "adapters.slack.web": logging.INFO,
+    "adapters.slack.socket": logging.INFO,
+    "slack_bolt": logging.WARNING,
+    "adapters.slack.bolt": logging.WARNING,
+}
 DRAIN_SECONDS = 10.0
 
 
 def _quiet_payload_loggers() -> None:
-    for name in PAYLOAD_LOGGERS:
+    for name, floor in QUIET_LOGGERS.items():
         logger = logging.getLogger(name)
-        logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
+        logger.setLevel(max(floor, logger.getEffectiveLevel()))
 
 
 async def _identify(client: AsyncWebClient, settings: SlackSettings) -> BotIdentity | None:

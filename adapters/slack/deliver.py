@@ -198,7 +198,7 @@ class SlackOutbox:
     async def _ephemeral(self, effect: SendEphemeral, cause: Event | None) -> None:
         messages = await self._messages(effect.channel.workspace_id, effect.content)
         if isinstance(cause, CommandInvoked | MockRequested) and effect.thread is None:
-            url = self._responses.take(cause.event_id, channel=effect.channel, user=effect.user)
+            url = self._responses.take(cause.event_id, channel=effect.channel, user=effect.user, messages=len(messages))
             if url is not None and await self._respond(url, messages):
                 return
         for message in messages:

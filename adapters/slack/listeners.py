@@ -143,7 +143,7 @@ class SlackHandlers:
             self._responses.done(translation.event_id)
 
     async def _process(self, event: Event) -> None:
-        log.debug("handling %s (%s)", type(event).__name__, event.event_id if hasattr(event, "event_id") else "")
+        log.debug("handling %s", type(event).__name__)
         await self._dispatcher.process_safely(event)
 
 

@@ -39,15 +39,14 @@ class PendingResponses:
         # A little under Slack's limit, so a reply is never sent to a URL that has just expired.
         self._pending[event_id] = _Pending(url, channel, user, now + LIFETIME_SECONDS - 60)
 
-    def take(self, event_id: str, *, channel: ChannelRef, user: UserRef) -> str | None:
-        """The command's response URL for a private reply to ``user`` in ``channel``, while it is still usable."""
+    def take(self, event_id: str, *, channel: ChannelRef, user: UserRef, messages: int = 1) -> str | None:
+        """The command's response URL for ``messages`` private replies to ``user`` in ``channel``, if still usable."""
         pending = self._pending.get(event_id)
         if pending is None or pending.channel != channel or pending.user != user:
             return None
-        if pending.uses >= MAX_USES or pending.expires_at <= self._clock():
-            del self._pending[event_id]
+        if pending.uses + messages > MAX_USES or pending.expires_at <= self._clock():
             return None
-        pending.uses += 1
+        pending.uses += messages
         return pending.url
 
     def done(self, event_id: str) -> None:

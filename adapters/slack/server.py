@@ -36,6 +36,8 @@ def build_web_app(bolt: AsyncApp, work: BackgroundWork, oauth_flow: AsyncOAuthFl
         )
         try:
             response = await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
+            if response.status == 401:
+                log.warning("refused a request to %s: its Slack signature is missing, wrong or stale", EVENTS_PATH)
             await response.prepare(request)
             await response.write_eof()
         finally:

@@ -132,7 +132,10 @@ async def test_a_slow_slack_does_not_delay_the_acknowledgement(slack_bot: SlackB
     assert len(fake.thread(CHANNEL, question_ts)) == 1
 
 
-async def test_forged_and_stale_signatures_are_refused_with_401(slack_bot: SlackBot) -> None:
+async def test_forged_and_stale_signatures_are_refused_with_401(
+    slack_bot: SlackBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     bot, fake = slack_bot, slack_bot.fake
     question_ts = await _post_question(bot)
     calls_before = len(fake.calls)
@@ -154,6 +157,9 @@ async def test_forged_and_stale_signatures_are_refused_with_401(slack_bot: Slack
     thread = ThreadRef(ChannelRef(Platform.SLACK, TEAM_ID, CHANNEL), question_ts)
     assert await bot.app.engine.thread_answers(thread) == []
     assert len(fake.calls) == calls_before
+    refusals = [r for r in caplog.records if "signature is missing, wrong or stale" in r.getMessage()]
+    assert len(refusals) == 4
+    assert not any(PRIYA_ANSWER[:30] in r.getMessage() for r in caplog.records)  # refused bodies are not logged
     # The same request, correctly signed, is accepted.
     delivery = await bot.post(body, content_type="application/json")
     await bot.settle()

@@ -71,7 +71,9 @@ async def test_socket_mode_serves_commands_and_answers(fake_slack: FakeSlack, bo
         assert acked_at < first_call.at  # users.info (the admin check) only after the ack
         question = only_question(fake, CHANNEL)
 
-        answer = payloads.message(channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700005000.000100", thread_ts=question.ts)
+        answer = payloads.message(
+            channel=CHANNEL, user=PRIYA, text=PRIYA_ANSWER, ts="1700005000.000100", thread_ts=question.ts
+        )
         envelope = _envelope("events_api", payloads.envelope(answer))
         sent = await fake.send_envelope(envelope)
         acked_at = await _acknowledged(fake, envelope["envelope_id"])
