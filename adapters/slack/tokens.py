@@ -35,7 +35,11 @@ class SingleWorkspaceToken:
 
 
 class InstalledTokens:
-    """Tokens saved by the OAuth install flow, cached for a few minutes so posting is not a query each time."""
+    """Tokens saved by the OAuth install flow, cached for a few minutes so posting is not a query each time.
+
+    Only tokens found are cached: a workspace that installs the app is served at once by every process,
+    and a token that stops working is dropped (``forget``) as soon as Slack refuses it.
+    """
 
     def __init__(
         self,
@@ -47,7 +51,7 @@ class InstalledTokens:
         self._store = store
         self._ttl = ttl_seconds
         self._clock = clock
-        self._cache: dict[str, tuple[float, str | None]] = {}
+        self._cache: dict[str, tuple[float, str]] = {}
 
     async def bot_token(self, workspace_id: str) -> str | None:
         cached = self._cache.get(workspace_id)
@@ -65,7 +69,8 @@ class InstalledTokens:
         )
         async with self._store.engine.connect() as connection:
             token = (await connection.execute(query)).scalar_one_or_none()
-        self._cache[workspace_id] = (self._clock() + self._ttl, token)
+        if token is not None:
+            self._cache[workspace_id] = (self._clock() + self._ttl, token)
         return token
 
     def forget(self, workspace_id: str) -> None:

@@ -6,8 +6,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import sqlalchemy as sa
+from slack_sdk.oauth.installation_store.models.bot import Bot
 
+from adapters.slack.oauth import installation_store
 from adapters.slack.settings import BOT_SCOPES
+from adapters.slack.tokens import InstalledTokens, remove_installation
+from bot.store.database import create_engine
 from tests.slack import payloads
 from tests.slack.conftest import ADMIN, CHANNEL, PRIYA, BotFactory, SlackBot
 from tests.slack.helpers import PRIYA_ANSWER, only_question, replies_to_commands
@@ -102,3 +106,30 @@ async def test_a_forged_oauth_callback_installs_nothing(make_slack_bot: BotFacto
         assert response.status >= 400
     assert bot.fake.calls_to("oauth.v2.access") == []
     assert await _bot_tokens(bot) == []
+
+
+async def test_installed_tokens_are_cached_and_a_new_install_is_seen_at_once(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        store = installation_store(CLIENT_ID, engine)
+        now = [0.0]
+        tokens = InstalledTokens(store, ttl_seconds=60, clock=lambda: now[0])
+        assert await tokens.bot_token(SECOND_TEAM) is None  # not installed yet, and not remembered as such
+        bot = Bot(
+            app_id="A0",
+            enterprise_id=None,
+            team_id=SECOND_TEAM,
+            bot_token=SECOND_TOKEN,
+            bot_id="B0",
+            bot_user_id="U0",
+            installed_at=1.0,
+        )
+        await store.async_save_bot(bot)
+        assert await tokens.bot_token(SECOND_TEAM) == SECOND_TOKEN
+
+        await remove_installation(store, SECOND_TEAM)
+        assert await tokens.bot_token(SECOND_TEAM) == SECOND_TOKEN  # cached for a while: no query per post
+        now[0] += 61
+        assert await tokens.bot_token(SECOND_TEAM) is None
+    finally:
+        await engine.dispose()
