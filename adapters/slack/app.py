@@ -176,12 +176,18 @@ class SlackService:
         return bound
 
     async def start_socket_mode(self) -> None:
-        assert self.settings.app_token is not None
-        handler = AckFirstSocketModeHandler(self.bolt, self.settings.app_token, self.work, self._client)
+        """Connect over Socket Mode; a refused app-level token stops the start with its name."""
+        app_token = self.settings.app_token
+        assert app_token is not None
         try:
-            opened = await self._client.apps_connections_open(app_token=self.settings.app_token)
+            opened = await self._client.apps_connections_open(app_token=app_token)
         except SlackApiError as error:
             raise ConfigError(f"SLACK_APP_TOKEN: Slack refused the app-level token ({error_code(error)})") from None
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise ConfigError(
+                f"SLACK_API_URL: could not reach the Slack Web API at {self.settings.api_url} ({type(error).__name__})"
+            ) from None
+        handler = AckFirstSocketModeHandler(self.bolt, app_token, self.work, self._client)
         handler.client.wss_uri = opened["url"]  # the URL just issued; the client asks for new ones on reconnects
         self._socket = handler
         await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves it unannotated
