@@ -4,6 +4,7 @@ wrap-up at close and the leaderboard."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from tests.slack import payloads
@@ -79,8 +80,9 @@ async def test_the_practice_loop_in_a_channel(make_slack_bot: BotFactory, databa
     await bot.command("/practice", "leaderboard", user=LENA)
     board = replies_to_commands(fake)[-1]
     assert "Leaderboard" in board
-    assert board.index("@Priya") < board.index("@Marco")
-    assert "2 votes" in board
+    # Ranked by rubric points; each member's line names them and counts their answers and votes.
+    assert re.search(r"@Priya — \d+ points, 1 answered, 2 votes", board)
+    assert re.search(r"@Marco — \d+ points, 1 answered, 1 vote\b", board)
 
     # Nothing the app sent can ping anyone: names are shown as text, never as <@U…> or <!…>.
     for sent in every_text_sent(fake):
