@@ -10,10 +10,10 @@ from sqlalchemy.engine import Connection
 
 from bot.config import Settings
 from bot.store.database import create_engine
-from bot.store.models import Base
+from migrations.target import target_metadata as _target_metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = _target_metadata()
 
 
 def _url() -> str:

@@ -28,6 +28,7 @@ from bot.store.migrate import (
     upgrade,
 )
 from bot.store.models import Base
+from migrations.target import target_metadata
 from tests.conftest import create_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,15 +69,16 @@ async def test_upgrade_check_downgrade_upgrade(empty_database: str) -> None:
 
 async def test_drift_is_detected(empty_database: str) -> None:
     """The comparison is real: a model column with no migration behind it is reported."""
-    drifted = MetaData(naming_convention=Base.metadata.naming_convention)
-    for table in Base.metadata.tables.values():
+    target = target_metadata()
+    drifted = MetaData(naming_convention=target.naming_convention)
+    for table in target.tables.values():
         table.to_metadata(drifted)
     drifted.tables["members"].append_column(Column("drift_probe", Integer, nullable=True))
     engine = create_engine(empty_database)
     try:
         await upgrade(engine)
         async with engine.connect() as connection:
-            clean = await connection.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
+            clean = await connection.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), target))
             diffs = await connection.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), drifted))
     finally:
         await engine.dispose()
