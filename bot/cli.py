@@ -129,8 +129,9 @@ def _configure_logging(level: str) -> None:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # Their INFO lines report every job run and every migration step; warnings still come through.
-    for noisy in ("apscheduler", "alembic"):
+    # Their INFO lines report every job run and every migration step, and aiosqlite's DEBUG lines carry
+    # SQL parameters (members' answers); warnings still come through.
+    for noisy in ("apscheduler", "alembic", "aiosqlite"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 

@@ -30,8 +30,6 @@ from adapters.discord.rest import AUTOCOMPLETE_RESULT, DEFERRED_CHANNEL_MESSAGE,
 from adapters.discord.settings import TOKEN, DiscordSettings
 from bot import messages
 from bot.config import ConfigError
-from bot.effects import Effect
-from bot.engine import Dispatcher, Engine
 from bot.events import AnswerEdited, AnswerPosted, Event, ReactionAdded, ReactionRemoved
 from bot.platforms import RunOptions
 from bot.refs import Platform
@@ -55,20 +53,6 @@ FATAL_CLOSE_CODES = {
 }
 
 
-class ThreadAwareDispatcher(Dispatcher):
-    """Tells the outbox when an event is fully processed, so threads it started are known to the engine."""
-
-    def __init__(self, engine: Engine, outbox: DiscordOutbox) -> None:
-        super().__init__(engine, outbox)
-        self._discord_outbox = outbox
-
-    async def process(self, event: Event) -> list[Effect]:
-        try:
-            return await super().process(event)
-        finally:
-            self._discord_outbox.recorded(event)
-
-
 class DiscordService:
     """One discord.py client and everything around it, from login until it is stopped."""
 
@@ -90,7 +74,7 @@ class DiscordService:
         self.client = PracticeClient(self, api_base=settings.api_base, gate=self.gate)
         self.rest = DiscordRest(self.client.http)
         self.outbox = DiscordOutbox(self.rest, parent_of=self._parent_of, retry=retry or RetryPolicy())
-        self.dispatcher = ThreadAwareDispatcher(app.engine, self.outbox)
+        self.dispatcher = app.dispatcher(self.outbox)
         self.reconciler = Reconciler(
             app.engine, self.rest, self.dispatcher.process_safely, bot_id=self._bot_id, now=app.clock.now
         )

@@ -124,22 +124,21 @@ class DiscordOutbox:
         self._sleep = sleep
         self._pending: dict[str, PendingInteraction] = {}
         self._dm_channels: OrderedDict[str, str] = OrderedDict()
-        # Threads this bot is starting, by id, until the engine has recorded them; and by what caused them.
+        # Threads this bot is starting, by id, while Discord is still creating them. An answer in one
+        # waits until the receipt is handed back: from then on the engine knows the thread (the core
+        # writes a pending question's receipt before it handles an answer in that thread).
         self._starting: dict[str, asyncio.Future[None]] = {}
-        self._started_by: dict[int, list[str]] = {}
 
     # -- threads being started -----------------------------------------------------------------------
 
     def thread_starting(self, thread_id: str | None) -> asyncio.Future[None] | None:
-        """Resolved once the engine knows the thread; ``None`` for any thread not being started now."""
+        """Resolved once the thread's receipt is handed back; ``None`` for any thread not being started now."""
         return self._starting.get(thread_id) if thread_id is not None else None
 
-    def recorded(self, cause: Event) -> None:
-        """The event that started threads is fully processed: its receipts are in the store."""
-        for thread_id in self._started_by.pop(id(cause), ()):
-            future = self._starting.pop(thread_id, None)
-            if future is not None and not future.done():
-                future.set_result(None)
+    def _started(self, thread_id: str) -> None:
+        future = self._starting.pop(thread_id, None)
+        if future is not None and not future.done():
+            future.set_result(None)
 
     # -- interactions --------------------------------------------------------------------------------
 
@@ -270,9 +269,8 @@ class DiscordOutbox:
         bodies = render.render(content)
         created = await self._create(channel.channel_id, bodies, _nonces(len(bodies), nonce))
         message_id = str(created[0]["id"])
-        # The thread will carry this message's id; answers in it wait until the engine has the receipt.
+        # The thread will carry this message's id; answers in it wait until its receipt is handed back.
         self._starting[message_id] = asyncio.get_running_loop().create_future()
-        self._started_by.setdefault(id(cause), []).append(message_id)
         try:
             thread = await self._thread_for(channel.channel_id, message_id, name)
         except discord.HTTPException:
@@ -283,6 +281,10 @@ class DiscordOutbox:
                 except discord.HTTPException as error:
                     log.warning("could not remove a question whose thread failed: %s", refusal(error))
             raise
+        finally:
+            # Released just before the receipt returns: the dispatcher takes it with no await in
+            # between, so a released answer always finds the thread known (or still pending).
+            self._started(message_id)
         thread_channel = channel_ref(int(channel.workspace_id), int(thread["id"]))
         return ThreadReceipt(MessageRef(channel, message_id), ThreadRef(thread_channel, str(thread["id"])))
 

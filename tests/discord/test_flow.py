@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from datetime import timedelta
 
 from adapters.discord.render import NO_MENTIONS
-from bot.effects import Effect, PostQuestion, Receipt
+from bot.effects import PostQuestion, ThreadReceipt
 from tests.discord.conftest import Bot, Server
 from tests.discord.fake import MANAGE_GUILD, MEMBER_PERMISSIONS, Message
 
@@ -107,15 +108,14 @@ async def test_daily_question_answers_feedback_votes_wrap_up_and_leaderboard(bot
 async def test_an_answer_that_arrives_before_the_question_is_recorded_is_kept(bot: Bot, server: Server) -> None:
     fake = bot.fake
     recording, release = asyncio.Event(), asyncio.Event()
-    record = bot.app.engine.record
+    record_posted = bot.app.engine.record_posted
 
-    async def slow_record(effect: Effect, receipt: Receipt) -> None:
-        if isinstance(effect, PostQuestion):
-            recording.set()
-            await release.wait()  # the store is slow to take the question's thread
-        await record(effect, receipt)
+    async def slow_record(posted: Sequence[tuple[PostQuestion, ThreadReceipt]]) -> None:
+        recording.set()
+        await release.wait()  # the store is slow to take the question's thread
+        await record_posted(posted)
 
-    bot.app.engine.record = slow_record  # type: ignore[method-assign]
+    bot.app.engine.record_posted = slow_record  # type: ignore[method-assign]
     await fake.slash(
         server.admin, server.channel.id, "practice-admin", "post", permissions=MEMBER_PERMISSIONS | MANAGE_GUILD
     )
