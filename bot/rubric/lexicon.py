@@ -6,8 +6,9 @@ so each class of words (``Terms``) owns one bit:
 
 - every token is classified once into a bitmask of the single-word classes it belongs to (memoised,
   since vocabularies repeat: a new answer mostly reuses words seen before);
-- multi-word phrases are found in one sweep over the whole answer: its word pairs are intersected
-  with an index of phrase keys (a C-level set operation) and only the matches are verified;
+- multi-word phrases are found per sentence: its word pairs are intersected with an index of phrase
+  keys (a C-level set operation) and only the phrases under a matched key are confirmed, by a
+  substring test on the sentence's tokens joined with spaces;
 - a sentence's mask is the union of its tokens' masks and the phrases found in it.
 
 A check then tests bits, which costs next to nothing.
@@ -20,6 +21,7 @@ answer text: lower case, hyphens and slashes separate words, so ``trade-off`` is
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Sequence
 from functools import lru_cache, reduce
@@ -36,8 +38,7 @@ NUMERIC_BIT = 2  # the token starts with a digit (the sentence may hold a quanti
 _RESERVED = PHRASE_HEAD_BIT | NUMERIC_BIT
 _RESERVED_BITS = 2
 _MAX_CACHE = 100_000
-# Placed between sentences when phrases are matched over a whole answer; the tokenizer never
-# produces it, so no phrase can span two sentences.
+# Placed between sentences when a whole answer is tokenized at once; the tokenizer never produces it.
 BOUNDARY = "\x00"
 
 Element = tuple[str, bool]  # (word, is_prefix)
@@ -49,6 +50,26 @@ def tokenize(text: str) -> list[str]:
     spaced = folded.encode("ascii", "replace").translate(_SEPARATORS).decode("ascii")
     spaced = f" {spaced} ".replace("'s ", " ").replace(" '", " ").replace("' ", " ")
     return spaced.split()
+
+
+# The same table, but BOUNDARY passes through so that many texts can be tokenized as one.
+_SEPARATORS_BUT_BOUNDARY = bytes(byte if byte in _KEEP or byte == ord(BOUNDARY) else 0x20 for byte in range(256))
+
+
+def tokenize_each(lowered: Sequence[str]) -> list[tuple[str, ...]]:
+    """``tokenize`` of each lower-cased text, in one pass over them all: a few C calls, not a few per text.
+
+    The texts are joined by BOUNDARY between spaces, so no rule of the tokenizer (possessives,
+    quotes) can act across two texts. Lower-casing is idempotent, so it is not done again.
+    """
+    joined = f" {BOUNDARY} ".join(lowered)
+    if joined.count(BOUNDARY) != len(lowered) - 1:  # a text holds BOUNDARY itself (or there are none)
+        return [tuple(tokenize(text)) for text in lowered]
+    folded = joined.replace("’", "'").replace("‘", "'")
+    spaced = folded.encode("ascii", "replace").translate(_SEPARATORS_BUT_BOUNDARY).decode("ascii")
+    if "'" in spaced:
+        spaced = f" {spaced} ".replace("'s ", " ").replace(" '", " ").replace("' ", " ")
+    return [tuple(text.split()) for text in spaced.split(BOUNDARY)]
 
 
 class Terms:
@@ -75,14 +96,19 @@ _PREFIX_LENGTHS: list[int] = []
 # pair available ("cost of" in "at the cost of"). Phrases with no exact adjacent pair
 # ("product manager*") are keyed on one exact word, and tokens that are such a key carry
 # PHRASE_HEAD_BIT in their cached mask.
-# An entry is (offset of the key in the phrase, the phrase, its words when none is a prefix, bit);
-# a phrase that is exactly its key pair needs no check at all ("rather than").
-_Entry = tuple[int, tuple[Element, ...], tuple[str, ...] | None, int]
-_PAIRS: dict[tuple[str, str], list[_Entry]] = {}
-_WHOLE = -1  # offset marking an entry whose phrase is its key pair
-# Single-word keys are refined by the first two letters of the word after them ("support ticket*"
-# is found under ("support", "ti")), so a common key word costs one lookup, not one check per phrase.
-_SINGLES: dict[str, dict[str, list[_Entry]]] = {}
+_PHRASES_BY_KEY: dict[tuple[str, ...], dict[int, list[tuple[Element, ...]]]] = {}  # key -> bit -> phrases
+# A found key is confirmed against the sentence's tokens joined by single spaces and padded with
+# one each side (" w1 w2 … "), where a run of tokens is a substring bounded by spaces. A key's index
+# entry is:
+# - the bits of phrases that are exactly the key, so need no confirmation ("rather than");
+# - the bits of the other phrases, and a regex matching any of them: most sentences with a key
+#   hold none of its longer phrases, and one search rules them all out;
+# - per bit, what must be in the sentence: the padded phrase (" at the cost of ") or a regex of all
+#   that bit's phrases under the key (" i would(?: cut| keep| ship) ").
+_Confirm = str | re.Pattern[str]
+_Index = tuple[int, int, _Confirm | None, tuple[tuple[_Confirm, int], ...]]
+_PAIRS: dict[tuple[str, str], _Index] = {}
+_SINGLES: dict[str, _Index] = {}
 # Words too common to key a phrase when the phrase offers any other choice.
 _COMMON = frozenset(
     """a an the and or but if so to of in on at by for with from as is are was were be it its this that
@@ -123,6 +149,41 @@ def _key(elements: tuple[Element, ...]) -> tuple[int, int]:
     return -max(singles)[2], 1
 
 
+def _element_pattern(element: Element) -> str:
+    return " " + re.escape(element[0]) + ("[^ ]*" if element[1] else "")
+
+
+def _confirmation(phrases: list[tuple[Element, ...]]) -> _Confirm:
+    """What a sentence's padded token string must contain for any of ``phrases`` to be in it."""
+    if len(phrases) == 1 and not any(is_prefix for _, is_prefix in phrases[0]):
+        return f" {' '.join(word for word, _ in phrases[0])} "
+    # The words every phrase starts with go in front of the alternatives, so that the regex engine
+    # scans for them as one literal (" i would" in " i would (?: cut| keep)").
+    common = 0
+    while all(len(phrase) > common and phrase[common] == phrases[0][common] for phrase in phrases):
+        common += 1
+    head = "".join(map(_element_pattern, phrases[0][:common]))
+    rest = "|".join("".join(map(_element_pattern, phrase[common:])) for phrase in phrases)
+    return re.compile(f"{head}(?:{rest}) ")
+
+
+def _index_key(key: tuple[str, ...]) -> _Index:
+    whole = others = 0
+    confirms = []
+    phrases_by_bit = _PHRASES_BY_KEY[key]
+    for bit, phrases in phrases_by_bit.items():
+        if any(phrase == tuple((word, False) for word in key) for phrase in phrases):
+            whole |= bit  # the key itself is one of the phrases: the others add nothing
+        else:
+            others |= bit
+            confirms.append((_confirmation(phrases), bit))
+    if len(confirms) < 2:
+        return whole, others, None, tuple(confirms)
+    # Distinct phrases only: the same phrase often belongs to several classes ("support ticket*").
+    distinct = list(dict.fromkeys(p for bit, phrases in phrases_by_bit.items() if bit & others for p in phrases))
+    return whole, others, _confirmation(distinct), tuple(confirms)
+
+
 def terms(*patterns: str, name: str = "") -> Terms:
     """Register a class of terms. Call at import time: registering clears the token cache."""
     bit = 1 << (len(_ALL) + _RESERVED_BITS)
@@ -146,15 +207,12 @@ def terms(*patterns: str, name: str = "") -> Terms:
         group.phrases.append(elements)
         group.heads.setdefault(elements[0][0], []).append(elements)
         offset, size = _key(elements)
-        plain = None if any(is_prefix for _, is_prefix in elements) else tuple(word for word, _ in elements)
-        key_word = elements[offset][0]
+        key = tuple(word for word, _ in elements[offset : offset + size])
+        _PHRASES_BY_KEY.setdefault(key, {}).setdefault(bit, []).append(elements)
         if size == 2:
-            whole = plain is not None and len(plain) == 2
-            entry = (_WHOLE if whole else offset, elements, plain, bit)
-            _PAIRS.setdefault((key_word, elements[offset + 1][0]), []).append(entry)
+            _PAIRS[key[0], key[1]] = _index_key(key)
         else:
-            after = elements[offset + 1][0][:2] if offset + 1 < len(elements) else ""
-            _SINGLES.setdefault(key_word, {}).setdefault(after, []).append((offset, elements, plain, bit))
+            _SINGLES[key[0]] = _index_key(key)
     group.prefixes = tuple(prefixes)
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
@@ -205,46 +263,39 @@ def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> 
     return True
 
 
-def _check(tokens: Sequence[str], index: int, entries: list[_Entry], hits: list[tuple[int, int]]) -> None:
-    """Add the entries whose phrase matches around the key found at ``index``."""
-    for offset, elements, plain, bit in entries:
-        if offset == _WHOLE:
-            hits.append((index, bit))
-            continue
-        start = index - offset
-        if start < 0:
-            continue
-        if plain is not None:  # compare slices in C when the phrase has no prefixes
-            if tuple(tokens[start : start + len(plain)]) == plain:
-                hits.append((start, bit))
-        elif _phrase_at(tokens, start, elements):
-            hits.append((start, bit))
+def _confirm(index: _Index, padded: str, mask: int) -> int:
+    """``mask`` with the bits of the phrases under one found key that the sentence ``padded`` holds."""
+    whole, others, any_phrase, confirms = index
+    mask |= whole
+    if mask & others == others:
+        return mask  # every class the other phrases could add is present already
+    if any_phrase is not None and not (
+        any_phrase in padded if isinstance(any_phrase, str) else any_phrase.search(padded)
+    ):
+        return mask
+    for confirm, bit in confirms:
+        if mask & bit:
+            continue  # the class is already present: no need to look for more of its phrases
+        if confirm in padded if isinstance(confirm, str) else confirm.search(padded):
+            mask |= bit
+    return mask
 
 
-def phrase_hits(tokens: Sequence[str], masks: Sequence[int] | None = None) -> list[tuple[int, int]]:
-    """``(start, bit)`` for every registered phrase found in ``tokens``.
-
-    ``tokens`` may hold many sentences separated by ``BOUNDARY``, which no phrase can match across.
-    """
-    hits: list[tuple[int, int]] = []
-    pairs = list(pairwise(tokens))
-    matched = _PAIRS.keys() & pairs
-    if matched:
-        for index in [index for index, pair in enumerate(pairs) if pair in matched]:
-            _check(tokens, index, _PAIRS[pairs[index]], hits)
-    if masks is None:
-        masks = token_masks(tokens)
-    if reduce(or_, masks, 0) & PHRASE_HEAD_BIT:
-        last = len(tokens) - 1
-        for index in [index for index, mask in enumerate(masks) if mask & PHRASE_HEAD_BIT]:
-            by_next = _SINGLES[tokens[index]]
-            entries = by_next.get(tokens[index + 1][:2] if index < last else "")
-            if entries:
-                _check(tokens, index, entries, hits)
-            entries = by_next.get("") if index < last else None
-            if entries:
-                _check(tokens, index, entries, hits)
-    return hits
+def sentence_mask(words: tuple[str, ...]) -> int:
+    """Every class present in one sentence's tokens (words, prefixes and phrases), with the reserved bits."""
+    try:  # most tokens belong to no class: leave their zeros out of the union
+        mask: int = reduce(or_, filter(None, map(_TOKEN_MASKS.__getitem__, words)), 0)
+    except KeyError:  # a token not seen before: classify the missing ones
+        mask = reduce(or_, token_masks(words), 0)
+    matched = _PAIRS.keys() & pairwise(words)
+    heads = _SINGLES.keys() & words if mask & PHRASE_HEAD_BIT else ()
+    if matched or heads:
+        padded = f" {' '.join(words)} "
+        for pair in matched:
+            mask = _confirm(_PAIRS[pair], padded, mask)
+        for head in heads:
+            mask = _confirm(_SINGLES[head], padded, mask)
+    return mask
 
 
 def strip_reserved(mask: int) -> int:

@@ -16,23 +16,13 @@ Three rules keep the analysis honest:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property, reduce
 from operator import or_
 from typing import NamedTuple
 
-from bot.rubric.lexicon import (
-    BOUNDARY,
-    NUMERIC_BIT,
-    Terms,
-    phrase_hits,
-    strip_reserved,
-    terms,
-    token_masks,
-    tokenize,
-)
+from bot.rubric.lexicon import NUMERIC_BIT, Terms, sentence_mask, strip_reserved, terms, tokenize_each
 
 # Sentence ends: . ! ? (optionally closed by a quote or bracket) followed by whitespace. The end
 # is captured, not looked behind for, so the regex engine can skip quickly to candidate characters.
@@ -251,37 +241,25 @@ def _template_keys(sentence: Sentence) -> tuple[object, ...]:
 def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
     """Every piece of an answer as a ``Sentence``.
 
-    Tokens of all pieces are classified together and phrases are matched in one sweep over the
-    whole answer (pieces separated by ``BOUNDARY``): one call each instead of one per sentence.
+    All pieces are tokenized in one pass; each sentence's classes are then the union of its tokens'
+    cached masks and the phrases confirmed in it (see ``lexicon.sentence_mask``).
     """
     lowers = [piece.lower() for piece in pieces]
-    word_lists = [tuple(tokenize(lower)) for lower in lowers]
-    stream: list[str] = []
-    starts: list[int] = []
-    for words in word_lists:
-        starts.append(len(stream))
-        stream.extend(words)
-        stream.append(BOUNDARY)
-    masks = token_masks(stream)
-    phrases = [0] * len(pieces)
-    for position, bit in phrase_hits(stream, masks):
-        phrases[bisect_right(starts, position) - 1] |= bit
     sentences = []
     is_function_word = FUNCTION_WORDS.__contains__
     number_words = _NUMBER_WORDS.bit
     no_kinds: frozenset[str] = frozenset()
-    for index, (piece, lower, words) in enumerate(zip(pieces, lowers, word_lists, strict=True)):
-        start = starts[index]
-        tokens_mask = reduce(or_, masks[start : start + len(words)], 0)
-        mask = strip_reserved(tokens_mask) | phrases[index]
-        function_count = sum(map(is_function_word, words))
+    for index, words in enumerate(tokenize_each(lowers)):
+        tokens_mask = sentence_mask(words)
+        mask = strip_reserved(tokens_mask)
+        function_count = len(list(filter(is_function_word, words)))
         quantities: tuple[str, ...] = ()
         kinds = no_kinds
         if tokens_mask & NUMERIC_BIT or mask & number_words:
-            quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & number_words))
+            quantities, kinds = _quantities(pieces[index], lowers[index], words, words_too=bool(mask & number_words))
         is_prose = _reads_as_prose(words, function_count)
         # tuple.__new__ skips the named tuple's Python-level constructor: dozens per answer add up.
-        fields = (index, piece, lower, words, quantities, is_prose, mask, kinds, function_count)
+        fields = (index, pieces[index], lowers[index], words, quantities, is_prose, mask, kinds, function_count)
         sentences.append(tuple.__new__(Sentence, fields))
     return tuple(sentences)
 
