@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable, Sequence
-from functools import lru_cache, reduce
+from functools import reduce
 from itertools import pairwise
 from operator import or_
 
@@ -217,14 +217,12 @@ def terms(*patterns: str, name: str = "") -> Terms:
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
     _TOKEN_MASKS.clear()
-    _found_terms.cache_clear()
     return group
 
 
 def clear_token_cache() -> None:
     """Forget every token's classes (they are recomputed on demand; results never depend on the cache)."""
     _TOKEN_MASKS.clear()
-    _found_terms.cache_clear()
 
 
 def _classify(token: str) -> int:
@@ -305,22 +303,19 @@ def strip_reserved(mask: int) -> int:
 
 def found_terms(group: Terms, tokens: Sequence[str]) -> list[str]:
     """The words and phrases of ``group`` present in ``tokens``, in order of appearance (for reasons)."""
-    return list(_found_terms(group, tuple(tokens)))
-
-
-@lru_cache(maxsize=4096)
-def _found_terms(group: Terms, tokens: tuple[str, ...]) -> tuple[str, ...]:
-    # Memoised: several checks ask about the same sentence (metric names for a choice and for a list).
-    seen: dict[str, None] = {}
     bit = group.bit
+    masks = token_masks(tokens)
     heads = group.heads
-    for index, (token, mask) in enumerate(zip(tokens, token_masks(tokens), strict=True)):
+    if not heads or heads.keys().isdisjoint(tokens):  # no phrase of the group can start here
+        return list(dict.fromkeys([token for token, mask in zip(tokens, masks, strict=True) if mask & bit]))
+    seen: dict[str, None] = {}
+    for index, (token, mask) in enumerate(zip(tokens, masks, strict=True)):
         for phrase in heads.get(token, ()):
             if _phrase_at(tokens, index + 1, phrase[1:]):
                 seen.setdefault(" ".join(tokens[index : index + len(phrase)]), None)
         if mask & bit:
             seen.setdefault(token, None)
-    return tuple(seen)
+    return list(seen)
 
 
 def union(groups: Iterable[Terms]) -> int:

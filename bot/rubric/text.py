@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, reduce
 from operator import or_
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.rubric.lexicon import NUMERIC_BIT, Terms, sentence_mask, strip_reserved, terms, tokenize_each
 
@@ -118,6 +118,11 @@ class Sentence(NamedTuple):
 
     def has(self, group: Terms) -> bool:
         return bool(self.mask & group.bit)
+
+    def __hash__(self) -> int:
+        # Checks collect sentences in dicts to drop repeats; hashing every field (the words too) for
+        # that is needless. Equal sentences have the same order, so this agrees with equality.
+        return self.order
 
 
 def _lines(text: str) -> list[str]:
@@ -269,11 +274,23 @@ def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
 MAX_ANALYSED_CHARS = 20_000
 
 
+_T = TypeVar("_T")
+
+
 class AnswerText:
     """An answer, analysed once. Properties are computed on first use and cached."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
+        self._derived: dict[Callable[[AnswerText], object], object] = {}
+
+    def derived(self, compute: Callable[[AnswerText], _T]) -> _T:
+        """``compute(self)``, worked out once per answer: for what several checks derive from it."""
+        try:
+            return self._derived[compute]  # type: ignore[return-value]  # stored by this method only
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -313,7 +330,7 @@ class AnswerText:
     def window(self, position: int, span: int = 1) -> int:
         """The classes present in prose sentence ``position`` and the ``span`` sentences either side."""
         if span == 1:
-            return self._windows[position]
+            return self.windows[position]
         masks = self.masks
         mask = 0
         for neighbour in range(max(0, position - span), min(len(masks), position + span + 1)):
@@ -321,7 +338,7 @@ class AnswerText:
         return mask
 
     @cached_property
-    def _windows(self) -> tuple[int, ...]:
+    def windows(self) -> tuple[int, ...]:
         """``window(position)`` for every position, computed once: checks ask for it constantly."""
         masks = (0, *self.masks, 0)
         return tuple(masks[i - 1] | masks[i] | masks[i + 1] for i in range(1, len(masks) - 1))
