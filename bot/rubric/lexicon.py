@@ -96,7 +96,8 @@ _PREFIX_LENGTHS: list[int] = []
 # pair available ("cost of" in "at the cost of"). Phrases with no exact adjacent pair
 # ("product manager*") are keyed on one exact word, and tokens that are such a key carry
 # PHRASE_HEAD_BIT in their cached mask.
-_PHRASES_BY_KEY: dict[tuple[str, ...], dict[int, list[tuple[Element, ...]]]] = {}  # key -> bit -> phrases
+# Key -> bit -> (where the key starts in the phrase, the phrase).
+_PHRASES_BY_KEY: dict[tuple[str, ...], dict[int, list[tuple[int, tuple[Element, ...]]]]] = {}
 # A found key is confirmed against the sentence's tokens joined by single spaces and padded with
 # one each side (" w1 w2 … "), where a run of tokens is a substring bounded by spaces. A key's index
 # entry is:
@@ -104,7 +105,9 @@ _PHRASES_BY_KEY: dict[tuple[str, ...], dict[int, list[tuple[Element, ...]]]] = {
 # - the bits of the other phrases, and a regex matching any of them: most sentences with a key
 #   hold none of its longer phrases, and one search rules them all out;
 # - per bit, what must be in the sentence: the padded phrase (" at the cost of ") or a regex of all
-#   that bit's phrases under the key (" i would(?: cut| keep| ship) ").
+#   that bit's phrases under the key.
+# The regexes start with the key (" cost of(?<= at the cost of) "): every alternative then shares it,
+# the regex engine scans for it as one literal, and a search costs about as much as a substring test.
 _Confirm = str | re.Pattern[str]
 _Index = tuple[int, int, _Confirm | None, tuple[tuple[_Confirm, int], ...]]
 _PAIRS: dict[tuple[str, str], _Index] = {}
@@ -153,35 +156,41 @@ def _element_pattern(element: Element) -> str:
     return " " + re.escape(element[0]) + ("[^ ]*" if element[1] else "")
 
 
-def _confirmation(phrases: list[tuple[Element, ...]]) -> _Confirm:
+def _key_first(offset: int, size: int, phrase: tuple[Element, ...]) -> str:
+    """A regex for ``phrase`` that starts with its key, at ``offset``, and looks behind for what precedes it."""
+    key = "".join(_element_pattern(element) for element in phrase[offset : offset + size])
+    after = "".join(_element_pattern(element) for element in phrase[offset + size :])
+    before = phrase[:offset]
+    if any(is_prefix for _, is_prefix in before):  # no fixed width to look behind for: start with the phrase
+        return "".join(_element_pattern(element) for element in phrase) + " "
+    if before:
+        key += f"(?<={''.join(_element_pattern(element) for element in phrase[: offset + size])})"
+    return f"{key}{after} "
+
+
+def _confirmation(size: int, phrases: list[tuple[int, tuple[Element, ...]]]) -> _Confirm:
     """What a sentence's padded token string must contain for any of ``phrases`` to be in it."""
-    if len(phrases) == 1 and not any(is_prefix for _, is_prefix in phrases[0]):
-        return f" {' '.join(word for word, _ in phrases[0])} "
-    # The words every phrase starts with go in front of the alternatives, so that the regex engine
-    # scans for them as one literal (" i would" in " i would (?: cut| keep)").
-    common = 0
-    while all(len(phrase) > common and phrase[common] == phrases[0][common] for phrase in phrases):
-        common += 1
-    head = "".join(map(_element_pattern, phrases[0][:common]))
-    rest = "|".join("".join(map(_element_pattern, phrase[common:])) for phrase in phrases)
-    return re.compile(f"{head}(?:{rest}) ")
+    if len(phrases) == 1 and not any(is_prefix for _, is_prefix in phrases[0][1]):
+        return f" {' '.join(word for word, _ in phrases[0][1])} "
+    return re.compile("|".join(_key_first(offset, size, phrase) for offset, phrase in phrases))
 
 
 def _index_key(key: tuple[str, ...]) -> _Index:
     whole = others = 0
     confirms = []
     phrases_by_bit = _PHRASES_BY_KEY[key]
+    size = len(key)
     for bit, phrases in phrases_by_bit.items():
-        if any(phrase == tuple((word, False) for word in key) for phrase in phrases):
+        if any(phrase == tuple((word, False) for word in key) for _, phrase in phrases):
             whole |= bit  # the key itself is one of the phrases: the others add nothing
         else:
             others |= bit
-            confirms.append((_confirmation(phrases), bit))
+            confirms.append((_confirmation(size, phrases), bit))
     if len(confirms) < 2:
         return whole, others, None, tuple(confirms)
     # Distinct phrases only: the same phrase often belongs to several classes ("support ticket*").
-    distinct = list(dict.fromkeys(p for bit, phrases in phrases_by_bit.items() if bit & others for p in phrases))
-    return whole, others, _confirmation(distinct), tuple(confirms)
+    distinct = dict.fromkeys(p for bit, phrases in phrases_by_bit.items() if bit & others for p in phrases)
+    return whole, others, _confirmation(size, list(distinct)), tuple(confirms)
 
 
 def terms(*patterns: str, name: str = "") -> Terms:
@@ -208,7 +217,7 @@ def terms(*patterns: str, name: str = "") -> Terms:
         group.heads.setdefault(elements[0][0], []).append(elements)
         offset, size = _key(elements)
         key = tuple(word for word, _ in elements[offset : offset + size])
-        _PHRASES_BY_KEY.setdefault(key, {}).setdefault(bit, []).append(elements)
+        _PHRASES_BY_KEY.setdefault(key, {}).setdefault(bit, []).append((offset, elements))
         if size == 2:
             _PAIRS[key[0], key[1]] = _index_key(key)
         else:
