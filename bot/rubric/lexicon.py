@@ -118,7 +118,23 @@ _COMMON = frozenset(
     these those we i you they he she our my your their not no do did does i'd we'd i'll we'll would will
     can could should what who how why when where which than then there here all any each more most""".split()
 )
+# Words that carry grammar. Real sentences have plenty; a list of buzzwords has almost none.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but if when while because so that this these those to of in on at by for with
+    from into than then it its we i our my you they their them he she was were is are be been being
+    had has have do did does would will could should can may might must not no which who what how why
+    where as after before until about over under up down out off also just only even still all any
+    each every more most less least some such both either neither once again very too us me his her
+    i'd i'll i'm i've we'd we'll we're we've you'd they'd they're don't didn't doesn't won't wouldn't
+    can't couldn't isn't aren't wasn't weren't hadn't haven't hasn't shouldn't there here""".split()
+)
 _TOKEN_MASKS: dict[str, int] = {}
+# Beside each token's classes, two small counters: 1 for a function word plus 1 << _COUNTER_BITS
+# for "and" or "or". Summed over a sentence (small ints: a C-level loop) they count its function
+# words and conjunctions in one pass, where counting each kind apart took a pass each.
+_TOKEN_COUNTS: dict[str, int] = {}
+_COUNTER_BITS = 8
+_COUNTER_MAX = (1 << _COUNTER_BITS) - 1
 _ALL: list[Terms] = []
 
 
@@ -232,6 +248,7 @@ def terms(*patterns: str, name: str = "") -> Terms:
 def clear_token_cache() -> None:
     """Forget every token's classes (they are recomputed on demand; results never depend on the cache)."""
     _TOKEN_MASKS.clear()
+    _TOKEN_COUNTS.clear()
 
 
 def _classify(token: str) -> int:
@@ -247,7 +264,9 @@ def _classify(token: str) -> int:
         mask |= NUMERIC_BIT
     if len(_TOKEN_MASKS) >= _MAX_CACHE:
         _TOKEN_MASKS.clear()
+        _TOKEN_COUNTS.clear()
     _TOKEN_MASKS[token] = mask
+    _TOKEN_COUNTS[token] = (token in FUNCTION_WORDS) + ((token in ("and", "or")) << _COUNTER_BITS)
     return mask
 
 
@@ -272,10 +291,7 @@ def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> 
 
 def _confirm(index: _Index, padded: str, mask: int) -> int:
     """``mask`` with the bits of the phrases under one found key that the sentence ``padded`` holds."""
-    whole, others, any_phrase, confirms = index
-    mask |= whole
-    if mask & others == others:
-        return mask  # every class the other phrases could add is present already
+    _, _, any_phrase, confirms = index
     if any_phrase is not None and not (
         any_phrase in padded if isinstance(any_phrase, str) else any_phrase.search(padded)
     ):
@@ -288,21 +304,30 @@ def _confirm(index: _Index, padded: str, mask: int) -> int:
     return mask
 
 
-def sentence_mask(words: tuple[str, ...]) -> int:
-    """Every class present in one sentence's tokens (words, prefixes and phrases), with the reserved bits."""
+def sentence_classes(words: tuple[str, ...]) -> tuple[int, int, int]:
+    """One sentence's classes (words, prefixes and phrases, with the reserved bits), function words and conjunctions."""
     try:  # most tokens belong to no class: leave their zeros out of the union
         mask: int = reduce(or_, filter(None, map(_TOKEN_MASKS.__getitem__, words)), 0)
+        counts: int = sum(map(_TOKEN_COUNTS.__getitem__, words))
     except KeyError:  # a token not seen before: classify the missing ones
         mask = reduce(or_, token_masks(words), 0)
-    matched = _PAIRS.keys() & pairwise(words)
-    heads = _SINGLES.keys() & words if mask & PHRASE_HEAD_BIT else ()
-    if matched or heads:
-        padded = f" {' '.join(words)} "
-        for pair in matched:
-            mask = _confirm(_PAIRS[pair], padded, mask)
-        for head in heads:
-            mask = _confirm(_SINGLES[head], padded, mask)
-    return mask
+        counts = sum(map(_TOKEN_COUNTS.__getitem__, words))
+    padded = ""  # the sentence as _confirm needs it, built when a key needs confirming
+    for pair in _PAIRS.keys() & pairwise(words):
+        index = _PAIRS[pair]
+        mask |= index[0]
+        if mask & index[1] != index[1]:  # the longer phrases could add a class
+            padded = padded or f" {' '.join(words)} "
+            mask = _confirm(index, padded, mask)
+    if mask & PHRASE_HEAD_BIT:
+        for head in _SINGLES.keys() & words:
+            index = _SINGLES[head]
+            if mask & index[1] != index[1]:
+                padded = padded or f" {' '.join(words)} "
+                mask = _confirm(index, padded, mask)
+    if len(words) > _COUNTER_MAX:  # the function-word counter may have carried into the other one
+        return mask, sum(map(FUNCTION_WORDS.__contains__, words)), words.count("and") + words.count("or")
+    return mask, counts & _COUNTER_MAX, counts >> _COUNTER_BITS
 
 
 def strip_reserved(mask: int) -> int:

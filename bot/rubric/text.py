@@ -22,7 +22,15 @@ from functools import cached_property, reduce
 from operator import or_
 from typing import NamedTuple, TypeVar
 
-from bot.rubric.lexicon import NUMERIC_BIT, Terms, sentence_mask, strip_reserved, terms, tokenize_each
+from bot.rubric.lexicon import (
+    FUNCTION_WORDS,
+    NUMERIC_BIT,
+    Terms,
+    sentence_classes,
+    strip_reserved,
+    terms,
+    tokenize_each,
+)
 
 # Sentence ends: . ! ? (optionally closed by a quote or bracket) followed by whitespace. The end
 # is captured, not looked behind for, so the regex engine can skip quickly to candidate characters.
@@ -70,16 +78,6 @@ _UNITS: dict[str, str] = {
 _TWO_WORD_PERCENT = frozenset({("per", "cent"), ("basis", "point"), ("basis", "points"), ("percentage", "points")})
 _DIGIT = re.compile(r"\d")
 
-# Words that carry grammar. Real sentences have plenty; a list of buzzwords has almost none.
-FUNCTION_WORDS = frozenset(
-    """a an the and or but if when while because so that this these those to of in on at by for with
-    from into than then it its we i our my you they their them he she was were is are be been being
-    had has have do did does would will could should can may might must not no which who what how why
-    where as after before until about over under up down out off also just only even still all any
-    each every more most less least some such both either neither once again very too us me his her
-    i'd i'll i'm i've we'd we'll we're we've you'd they'd they're don't didn't doesn't won't wouldn't
-    can't couldn't isn't aren't wasn't weren't hadn't haven't hasn't shouldn't there here""".split()
-)
 _NUMBER_WORD_SET = frozenset(
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety".split()
 )
@@ -224,11 +222,10 @@ def _quantities(
     return tuple(text for _, text, _ in found), frozenset(kind for _, _, kind in found)
 
 
-def _reads_as_prose(words: tuple[str, ...], function_count: int) -> bool:
+def _reads_as_prose(words: tuple[str, ...], function_count: int, conjunctions: int) -> bool:
     size = len(words)
     if size < _MIN_PROSE_WORDS or function_count < _MIN_FUNCTION_SHARE * size:
         return False
-    conjunctions = words.count("and") + words.count("or")
     if conjunctions >= 3 and conjunctions > _MAX_CONJUNCTION_SHARE * size:
         return False
     return size < _LONG_SENTENCE or len(FUNCTION_WORDS.intersection(words)) >= _MIN_DISTINCT_FUNCTION_WORDS
@@ -251,18 +248,16 @@ def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
     """
     lowers = [piece.lower() for piece in pieces]
     sentences = []
-    is_function_word = FUNCTION_WORDS.__contains__
     number_words = _NUMBER_WORDS.bit
     no_kinds: frozenset[str] = frozenset()
     for index, words in enumerate(tokenize_each(lowers)):
-        tokens_mask = sentence_mask(words)
+        tokens_mask, function_count, conjunctions = sentence_classes(words)
         mask = strip_reserved(tokens_mask)
-        function_count = len(list(filter(is_function_word, words)))
         quantities: tuple[str, ...] = ()
         kinds = no_kinds
         if tokens_mask & NUMERIC_BIT or mask & number_words:
             quantities, kinds = _quantities(pieces[index], lowers[index], words, words_too=bool(mask & number_words))
-        is_prose = _reads_as_prose(words, function_count)
+        is_prose = _reads_as_prose(words, function_count, conjunctions)
         # tuple.__new__ skips the named tuple's Python-level constructor: dozens per answer add up.
         fields = (index, pieces[index], lowers[index], words, quantities, is_prose, mask, kinds, function_count)
         sentences.append(tuple.__new__(Sentence, fields))
