@@ -35,11 +35,16 @@ from bot.rubric.lexicon import (
 # Sentence ends: . ! ? (optionally closed by a quote or bracket) followed by whitespace. The end
 # is captured, not looked behind for, so the regex engine can skip quickly to candidate characters.
 _SENTENCE_END = re.compile(r"([.!?][\"”’')\]]?)\s+")
+# The same for a line with no "!" or "?" (most lines): starting with a literal, it is scanned for
+# with a fast search rather than tried at every character.
+_PERIOD_END = re.compile(r"(\.[\"”’')\]]?)\s+")
 # A line break ends a piece when the line ends a sentence or the next line starts a list item;
 # otherwise it is a soft wrap (pasted or hard-wrapped text) and the lines are joined.
-_LINE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
-_ITEM_MARKS = ("-", "*", "•", "–", "—", "#", ">")
-_ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s")
+# A soft wrap is a line break between two stripped lines, the first not ending a sentence (. ! ? : ;
+# a closing quote or bracket) and the second not starting a list item (- * • – — # > or "1." / "2)"
+# and text), neither of them blank; it becomes a space. One substitution over the whole answer,
+# starting with a literal the regex engine skips to, where a loop over its lines cost microseconds.
+_SOFT_WRAP = re.compile(r"\n(?<=[^.!?:;\"”'’)\n]\n)(?=[^\-*•–—#>\n])(?!\d{1,2}[.)][^\S\n]+\S)")
 _ABBREVIATIONS = frozenset(
     {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "u.s.", "u.k.", "cf.", "esp.", "mr.", "ms.", "dr."}
 )
@@ -125,31 +130,23 @@ class Sentence(NamedTuple):
 
 def _lines(text: str) -> list[str]:
     """Lines of text with soft wraps joined; blank lines and list items stay separate."""
-    lines: list[str] = []
-    joinable = False
-    for raw in text.replace("\r", "\n").split("\n"):
-        line = raw.strip()
-        if not line:
-            joinable = False
-            continue
-        starts_item = line.startswith(_ITEM_MARKS) or bool(_ITEM_NUMBER.match(line))
-        if joinable and not starts_item:
-            lines[-1] = f"{lines[-1]} {line}"
-        else:
-            lines.append(line)
-        joinable = not lines[-1].endswith(_LINE_ENDS)
-    return lines
+    stripped = "\n".join(map(str.strip, text.replace("\r", "\n").split("\n")))
+    return list(filter(None, _SOFT_WRAP.sub(" ", stripped).split("\n")))
 
 
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
     for line in _lines(text):
-        parts = _SENTENCE_END.split(line)
+        parts = (_SENTENCE_END if "?" in line or "!" in line else _PERIOD_END).split(line)
         pending = ""
+        # A piece is part of its line: when the line has no double space or tab, neither has a piece,
+        # and when it is too short to hold a span's worth of spaces, no piece is a run-on.
+        spaced = "  " in line or "\t" in line
+        short = len(line) <= 2 * _MAX_SPAN_WORDS
         # parts alternate text and the end that closed it: [text, end, text, end, ..., text]
         for index in range(0, len(parts), 2):
             piece = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
-            if "  " in piece or "\t" in piece:
+            if spaced and ("  " in piece or "\t" in piece):
                 piece = " ".join(piece.split())
             if not piece:
                 continue
@@ -161,7 +158,7 @@ def _pieces(text: str) -> list[str]:
                 if last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha() and " " in piece):
                     pending = piece  # "e.g." or an initial ended the text, not the sentence
                     continue
-            if piece.count(" ") >= _MAX_SPAN_WORDS:
+            if not short and piece.count(" ") >= _MAX_SPAN_WORDS:
                 words = piece.split(" ")
                 pieces.extend(" ".join(words[i : i + _SPAN_WORDS]) for i in range(0, len(words), _SPAN_WORDS))
             else:
