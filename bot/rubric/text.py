@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import cached_property, reduce
+from functools import reduce
 from operator import or_
-from typing import NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from bot.rubric.lexicon import (
     FUNCTION_WORDS,
@@ -228,13 +228,9 @@ def _reads_as_prose(words: tuple[str, ...], function_count: int, conjunctions: i
     return size < _LONG_SENTENCE or len(FUNCTION_WORDS.intersection(words)) >= _MIN_DISTINCT_FUNCTION_WORDS
 
 
-def _template_keys(sentence: Sentence) -> tuple[object, ...]:
-    """Keys under which sentences built from one template collide."""
-    words = sentence.words
-    opening = (words[:3], len(words) // 3)
-    if len(words) - sentence.function_words > _TEMPLATE_CONTENT_WORDS:
-        return (opening,)
-    return opening, tuple(word if word in FUNCTION_WORDS else "_" for word in words)
+def _skeleton(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A sentence's function words in place, its content words blanked: a template's shape."""
+    return tuple([word if word in FUNCTION_WORDS else "_" for word in words])
 
 
 def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
@@ -269,6 +265,36 @@ MAX_ANALYSED_CHARS = 20_000
 _T = TypeVar("_T")
 
 
+class _Once(Generic[_T]):
+    """A property computed on first use and then stored on the instance.
+
+    ``functools.cached_property`` without its lock: in Python 3.11 one lock serves every instance
+    and costs about a microsecond a property, a dozen properties an answer. The values here are
+    pure functions of the answer, so two threads computing one at once is harmless.
+    """
+
+    def __init__(self, function: Callable[[Any], _T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _Once[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> _T | _Once[_T]:
+        if instance is None:
+            return self
+        # The instance attribute now shadows this (non-data) descriptor: later reads skip it.
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 class AnswerText:
     """An answer, analysed once. Properties are computed on first use and cached."""
 
@@ -284,37 +310,50 @@ class AnswerText:
             value = self._derived[compute] = compute(self)
             return value
 
-    @cached_property
+    @_Once
     def sentences(self) -> tuple[Sentence, ...]:
         return _analyse(_pieces(self.raw[:MAX_ANALYSED_CHARS]))
 
-    @cached_property
+    @_Once
+    def _distinct(self) -> tuple[Sentence, ...]:
+        """The first sentence with each sequence of words (repeats are set aside)."""
+        first: dict[tuple[str, ...], Sentence] = {}
+        for sentence in self.sentences:
+            first.setdefault(sentence.words, sentence)
+        return tuple(first.values())
+
+    @_Once
     def prose(self) -> tuple[Sentence, ...]:
         """Distinct sentences that read as sentences; checks look for evidence only here."""
-        seen: set[tuple[str, ...]] = set()
-        result = []
-        for sentence in self.sentences:
-            if sentence.is_prose and sentence.words not in seen:
-                seen.add(sentence.words)
-                result.append(sentence)
+        # Whether a sentence reads as prose depends on its words alone, so the first prose sentence
+        # with some words is the first sentence with them.
+        result = [sentence for sentence in self._distinct if sentence.is_prose]
         if len(result) < _TEMPLATE_REPEATS:
             return tuple(result)
-        keys = [_template_keys(sentence) for sentence in result]
-        counts = Counter(key for sentence_keys in keys for key in sentence_keys)
-        if any(count >= _TEMPLATE_REPEATS for count in counts.values()):
+        # Every sentence has an opening key; those with few content words have a skeleton key too.
+        openings = [(sentence.words[:3], len(sentence.words) // 3) for sentence in result]
+        skeletons = {
+            position: _skeleton(sentence.words)
+            for position, sentence in enumerate(result)
+            if len(sentence.words) - sentence.function_words <= _TEMPLATE_CONTENT_WORDS
+        }
+        counts: Counter[object] = Counter(openings)
+        counts.update(skeletons.values())
+        if max(counts.values()) >= _TEMPLATE_REPEATS:
             result = [
                 sentence
-                for sentence, sentence_keys in zip(result, keys, strict=True)
-                if all(counts[key] < _TEMPLATE_REPEATS for key in sentence_keys)
+                for position, sentence in enumerate(result)
+                if counts[openings[position]] < _TEMPLATE_REPEATS
+                and (position not in skeletons or counts[skeletons[position]] < _TEMPLATE_REPEATS)
             ]
         return tuple(result)
 
-    @cached_property
+    @_Once
     def masks(self) -> tuple[int, ...]:
         """The word-class mask of each prose sentence, by position in ``prose``."""
         return tuple(sentence.mask for sentence in self.prose)
 
-    @cached_property
+    @_Once
     def prose_mask(self) -> int:
         """Every word class that occurs anywhere in the prose."""
         return reduce(or_, self.masks, 0)
@@ -329,32 +368,26 @@ class AnswerText:
             mask |= masks[neighbour]
         return mask
 
-    @cached_property
+    @_Once
     def windows(self) -> tuple[int, ...]:
         """``window(position)`` for every position, computed once: checks ask for it constantly."""
         masks = (0, *self.masks, 0)
-        return tuple(masks[i - 1] | masks[i] | masks[i + 1] for i in range(1, len(masks) - 1))
+        return tuple(map(or_, map(or_, masks[:-2], masks[1:-1]), masks[2:]))
 
-    @cached_property
+    @_Once
     def word_count(self) -> int:
-        return sum(len(sentence.words) for sentence in self.sentences)
+        return sum([len(sentence.words) for sentence in self.sentences])
 
-    @cached_property
+    @_Once
     def prose_word_count(self) -> int:
-        return sum(len(sentence.words) for sentence in self.prose)
+        return sum([len(sentence.words) for sentence in self.prose])
 
-    @cached_property
+    @_Once
     def distinct_word_count(self) -> int:
         """Words in the answer once repeated sentences are set aside."""
-        seen: set[tuple[str, ...]] = set()
-        total = 0
-        for sentence in self.sentences:
-            if sentence.words not in seen:
-                seen.add(sentence.words)
-                total += len(sentence.words)
-        return total
+        return sum([len(sentence.words) for sentence in self._distinct])
 
-    @cached_property
+    @_Once
     def prose_share(self) -> float:
         distinct = self.distinct_word_count
         return self.prose_word_count / distinct if distinct else 0.0
