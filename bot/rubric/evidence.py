@@ -8,7 +8,6 @@ always cited from prose sentences, so a result can quote what triggered it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
 from bot.rubric.framework import CheckResult, Status
 from bot.rubric.lexicon import Terms, found_terms
@@ -38,13 +37,7 @@ def terms_in(group: Terms, sentences: Iterable[Sentence]) -> list[str]:
 
 
 def quote(sentence: Sentence, limit: int = QUOTE_LIMIT) -> str:
-    return _quoted(sentence.text, limit)
-
-
-@lru_cache(maxsize=4096)
-def _quoted(text: str, limit: int) -> str:
-    """Several checks quote the same sentence of an answer; build each quote once."""
-    return f"“{excerpt(text, limit)}”"
+    return f"“{excerpt(sentence.text, limit)}”"
 
 
 def result(
@@ -59,10 +52,11 @@ def result(
     """A result quoting the sentences it relies on, or labelled parts ("action: …") when given."""
     ordered = list(dict.fromkeys(cited))
     if labelled:
-        evidence = tuple(f"{label}: {quote(sentence, 60)}" for label, sentence in labelled[:3])
+        evidence = tuple([f"{label}: {quote(sentence, 60)}" for label, sentence in labelled[:3]])
+        indices = {sentence.order for sentence in ordered} | {sentence.order for _, sentence in labelled}
     else:
-        evidence = tuple(quote(sentence) for sentence in ordered[:2])
-    indices = {sentence.order for sentence in ordered} | {sentence.order for _, sentence in labelled}
+        evidence = tuple([quote(sentence) for sentence in ordered[:2]])
+        indices = {sentence.order for sentence in ordered}
     return CheckResult(check_id, status, reason, tip, evidence, cited=tuple(sorted(indices)))
 
 

@@ -93,6 +93,9 @@ def registry() -> Mapping[str, CheckSpec]:
 
 
 def get_check(check_id: str) -> CheckSpec:
+    spec = _REGISTRY.get(check_id)  # scoring asks for every check of every answer: skip the import
+    if spec is not None:
+        return spec
     try:
         return registry()[check_id]
     except KeyError:
@@ -164,7 +167,7 @@ def score_answer(answer: AnswerText, weights: Mapping[str, float], context: Ques
     shape and by how many sentences carry evidence, is then reduced by the penalty checks that fire.
     """
     specs = [get_check(check_id) for check_id in weights]
-    results = tuple(spec.function(answer, context) for spec in specs)
+    results = tuple([spec.function(answer, context) for spec in specs])
     earned = possible = penalty = 0.0
     for spec, result in zip(specs, results, strict=True):
         weight = weights[spec.id]

@@ -6,8 +6,9 @@ so each class of words (``Terms``) owns one bit:
 
 - every token is classified once into a bitmask of the single-word classes it belongs to (memoised,
   since vocabularies repeat: a new answer mostly reuses words seen before);
-- multi-word phrases are found in one sweep over the whole answer: its word pairs are intersected
-  with an index of phrase keys (a C-level set operation) and only the matches are verified;
+- multi-word phrases are found per sentence: its word pairs are intersected with an index of phrase
+  keys (a C-level set operation) and only the phrases under a matched key are confirmed, by a
+  substring test on the sentence's tokens joined with spaces;
 - a sentence's mask is the union of its tokens' masks and the phrases found in it.
 
 A check then tests bits, which costs next to nothing.
@@ -20,9 +21,10 @@ answer text: lower case, hyphens and slashes separate words, so ``trade-off`` is
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable, Sequence
-from functools import lru_cache, reduce
+from functools import reduce
 from itertools import pairwise
 from operator import or_
 
@@ -36,8 +38,7 @@ NUMERIC_BIT = 2  # the token starts with a digit (the sentence may hold a quanti
 _RESERVED = PHRASE_HEAD_BIT | NUMERIC_BIT
 _RESERVED_BITS = 2
 _MAX_CACHE = 100_000
-# Placed between sentences when phrases are matched over a whole answer; the tokenizer never
-# produces it, so no phrase can span two sentences.
+# Placed between sentences when a whole answer is tokenized at once; the tokenizer never produces it.
 BOUNDARY = "\x00"
 
 Element = tuple[str, bool]  # (word, is_prefix)
@@ -49,6 +50,26 @@ def tokenize(text: str) -> list[str]:
     spaced = folded.encode("ascii", "replace").translate(_SEPARATORS).decode("ascii")
     spaced = f" {spaced} ".replace("'s ", " ").replace(" '", " ").replace("' ", " ")
     return spaced.split()
+
+
+# The same table, but BOUNDARY passes through so that many texts can be tokenized as one.
+_SEPARATORS_BUT_BOUNDARY = bytes(byte if byte in _KEEP or byte == ord(BOUNDARY) else 0x20 for byte in range(256))
+
+
+def tokenize_each(lowered: Sequence[str]) -> list[tuple[str, ...]]:
+    """``tokenize`` of each lower-cased text, in one pass over them all: a few C calls, not a few per text.
+
+    The texts are joined by BOUNDARY between spaces, so no rule of the tokenizer (possessives,
+    quotes) can act across two texts. Lower-casing is idempotent, so it is not done again.
+    """
+    joined = f" {BOUNDARY} ".join(lowered)
+    if joined.count(BOUNDARY) != len(lowered) - 1:  # a text holds BOUNDARY itself (or there are none)
+        return [tuple(tokenize(text)) for text in lowered]
+    folded = joined.replace("’", "'").replace("‘", "'")
+    spaced = folded.encode("ascii", "replace").translate(_SEPARATORS_BUT_BOUNDARY).decode("ascii")
+    if "'" in spaced:
+        spaced = f" {spaced} ".replace("'s ", " ").replace(" '", " ").replace("' ", " ")
+    return [tuple(text.split()) for text in spaced.split(BOUNDARY)]
 
 
 class Terms:
@@ -75,21 +96,45 @@ _PREFIX_LENGTHS: list[int] = []
 # pair available ("cost of" in "at the cost of"). Phrases with no exact adjacent pair
 # ("product manager*") are keyed on one exact word, and tokens that are such a key carry
 # PHRASE_HEAD_BIT in their cached mask.
-# An entry is (offset of the key in the phrase, the phrase, its words when none is a prefix, bit);
-# a phrase that is exactly its key pair needs no check at all ("rather than").
-_Entry = tuple[int, tuple[Element, ...], tuple[str, ...] | None, int]
-_PAIRS: dict[tuple[str, str], list[_Entry]] = {}
-_WHOLE = -1  # offset marking an entry whose phrase is its key pair
-# Single-word keys are refined by the first two letters of the word after them ("support ticket*"
-# is found under ("support", "ti")), so a common key word costs one lookup, not one check per phrase.
-_SINGLES: dict[str, dict[str, list[_Entry]]] = {}
+# Key -> bit -> (where the key starts in the phrase, the phrase).
+_PHRASES_BY_KEY: dict[tuple[str, ...], dict[int, list[tuple[int, tuple[Element, ...]]]]] = {}
+# A found key is confirmed against the sentence's tokens joined by single spaces and padded with
+# one each side (" w1 w2 … "), where a run of tokens is a substring bounded by spaces. A key's index
+# entry is:
+# - the bits of phrases that are exactly the key, so need no confirmation ("rather than");
+# - the bits of the other phrases, and a regex matching any of them: most sentences with a key
+#   hold none of its longer phrases, and one search rules them all out;
+# - per bit, what must be in the sentence: the padded phrase (" at the cost of ") or a regex of all
+#   that bit's phrases under the key.
+# The regexes start with the key (" cost of(?<= at the cost of) "): every alternative then shares it,
+# the regex engine scans for it as one literal, and a search costs about as much as a substring test.
+_Confirm = str | re.Pattern[str]
+_Index = tuple[int, int, _Confirm | None, tuple[tuple[_Confirm, int], ...]]
+_PAIRS: dict[tuple[str, str], _Index] = {}
+_SINGLES: dict[str, _Index] = {}
 # Words too common to key a phrase when the phrase offers any other choice.
 _COMMON = frozenset(
     """a an the and or but if so to of in on at by for with from as is are was were be it its this that
     these those we i you they he she our my your their not no do did does i'd we'd i'll we'll would will
     can could should what who how why when where which than then there here all any each more most""".split()
 )
+# Words that carry grammar. Real sentences have plenty; a list of buzzwords has almost none.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but if when while because so that this these those to of in on at by for with
+    from into than then it its we i our my you they their them he she was were is are be been being
+    had has have do did does would will could should can may might must not no which who what how why
+    where as after before until about over under up down out off also just only even still all any
+    each every more most less least some such both either neither once again very too us me his her
+    i'd i'll i'm i've we'd we'll we're we've you'd they'd they're don't didn't doesn't won't wouldn't
+    can't couldn't isn't aren't wasn't weren't hadn't haven't hasn't shouldn't there here""".split()
+)
 _TOKEN_MASKS: dict[str, int] = {}
+# Beside each token's classes, two small counters: 1 for a function word plus 1 << _COUNTER_BITS
+# for "and" or "or". Summed over a sentence (small ints: a C-level loop) they count its function
+# words and conjunctions in one pass, where counting each kind apart took a pass each.
+_TOKEN_COUNTS: dict[str, int] = {}
+_COUNTER_BITS = 8
+_COUNTER_MAX = (1 << _COUNTER_BITS) - 1
 _ALL: list[Terms] = []
 
 
@@ -123,6 +168,47 @@ def _key(elements: tuple[Element, ...]) -> tuple[int, int]:
     return -max(singles)[2], 1
 
 
+def _element_pattern(element: Element) -> str:
+    return " " + re.escape(element[0]) + ("[^ ]*" if element[1] else "")
+
+
+def _key_first(offset: int, size: int, phrase: tuple[Element, ...]) -> str:
+    """A regex for ``phrase`` that starts with its key, at ``offset``, and looks behind for what precedes it."""
+    key = "".join(_element_pattern(element) for element in phrase[offset : offset + size])
+    after = "".join(_element_pattern(element) for element in phrase[offset + size :])
+    before = phrase[:offset]
+    if any(is_prefix for _, is_prefix in before):  # no fixed width to look behind for: start with the phrase
+        return "".join(_element_pattern(element) for element in phrase) + " "
+    if before:
+        key += f"(?<={''.join(_element_pattern(element) for element in phrase[: offset + size])})"
+    return f"{key}{after} "
+
+
+def _confirmation(size: int, phrases: list[tuple[int, tuple[Element, ...]]]) -> _Confirm:
+    """What a sentence's padded token string must contain for any of ``phrases`` to be in it."""
+    if len(phrases) == 1 and not any(is_prefix for _, is_prefix in phrases[0][1]):
+        return f" {' '.join(word for word, _ in phrases[0][1])} "
+    return re.compile("|".join(_key_first(offset, size, phrase) for offset, phrase in phrases))
+
+
+def _index_key(key: tuple[str, ...]) -> _Index:
+    whole = others = 0
+    confirms = []
+    phrases_by_bit = _PHRASES_BY_KEY[key]
+    size = len(key)
+    for bit, phrases in phrases_by_bit.items():
+        if any(phrase == tuple((word, False) for word in key) for _, phrase in phrases):
+            whole |= bit  # the key itself is one of the phrases: the others add nothing
+        else:
+            others |= bit
+            confirms.append((_confirmation(size, phrases), bit))
+    if len(confirms) < 2:
+        return whole, others, None, tuple(confirms)
+    # Distinct phrases only: the same phrase often belongs to several classes ("support ticket*").
+    distinct = dict.fromkeys(p for bit, phrases in phrases_by_bit.items() if bit & others for p in phrases)
+    return whole, others, _confirmation(size, list(distinct)), tuple(confirms)
+
+
 def terms(*patterns: str, name: str = "") -> Terms:
     """Register a class of terms. Call at import time: registering clears the token cache."""
     bit = 1 << (len(_ALL) + _RESERVED_BITS)
@@ -146,27 +232,23 @@ def terms(*patterns: str, name: str = "") -> Terms:
         group.phrases.append(elements)
         group.heads.setdefault(elements[0][0], []).append(elements)
         offset, size = _key(elements)
-        plain = None if any(is_prefix for _, is_prefix in elements) else tuple(word for word, _ in elements)
-        key_word = elements[offset][0]
+        key = tuple(word for word, _ in elements[offset : offset + size])
+        _PHRASES_BY_KEY.setdefault(key, {}).setdefault(bit, []).append((offset, elements))
         if size == 2:
-            whole = plain is not None and len(plain) == 2
-            entry = (_WHOLE if whole else offset, elements, plain, bit)
-            _PAIRS.setdefault((key_word, elements[offset + 1][0]), []).append(entry)
+            _PAIRS[key[0], key[1]] = _index_key(key)
         else:
-            after = elements[offset + 1][0][:2] if offset + 1 < len(elements) else ""
-            _SINGLES.setdefault(key_word, {}).setdefault(after, []).append((offset, elements, plain, bit))
+            _SINGLES[key[0]] = _index_key(key)
     group.prefixes = tuple(prefixes)
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
     _TOKEN_MASKS.clear()
-    _found_terms.cache_clear()
     return group
 
 
 def clear_token_cache() -> None:
     """Forget every token's classes (they are recomputed on demand; results never depend on the cache)."""
     _TOKEN_MASKS.clear()
-    _found_terms.cache_clear()
+    _TOKEN_COUNTS.clear()
 
 
 def _classify(token: str) -> int:
@@ -182,7 +264,9 @@ def _classify(token: str) -> int:
         mask |= NUMERIC_BIT
     if len(_TOKEN_MASKS) >= _MAX_CACHE:
         _TOKEN_MASKS.clear()
+        _TOKEN_COUNTS.clear()
     _TOKEN_MASKS[token] = mask
+    _TOKEN_COUNTS[token] = (token in FUNCTION_WORDS) + ((token in ("and", "or")) << _COUNTER_BITS)
     return mask
 
 
@@ -205,46 +289,45 @@ def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> 
     return True
 
 
-def _check(tokens: Sequence[str], index: int, entries: list[_Entry], hits: list[tuple[int, int]]) -> None:
-    """Add the entries whose phrase matches around the key found at ``index``."""
-    for offset, elements, plain, bit in entries:
-        if offset == _WHOLE:
-            hits.append((index, bit))
-            continue
-        start = index - offset
-        if start < 0:
-            continue
-        if plain is not None:  # compare slices in C when the phrase has no prefixes
-            if tuple(tokens[start : start + len(plain)]) == plain:
-                hits.append((start, bit))
-        elif _phrase_at(tokens, start, elements):
-            hits.append((start, bit))
+def _confirm(index: _Index, padded: str, mask: int) -> int:
+    """``mask`` with the bits of the phrases under one found key that the sentence ``padded`` holds."""
+    _, _, any_phrase, confirms = index
+    if any_phrase is not None and not (
+        any_phrase in padded if isinstance(any_phrase, str) else any_phrase.search(padded)
+    ):
+        return mask
+    for confirm, bit in confirms:
+        if mask & bit:
+            continue  # the class is already present: no need to look for more of its phrases
+        if confirm in padded if isinstance(confirm, str) else confirm.search(padded):
+            mask |= bit
+    return mask
 
 
-def phrase_hits(tokens: Sequence[str], masks: Sequence[int] | None = None) -> list[tuple[int, int]]:
-    """``(start, bit)`` for every registered phrase found in ``tokens``.
-
-    ``tokens`` may hold many sentences separated by ``BOUNDARY``, which no phrase can match across.
-    """
-    hits: list[tuple[int, int]] = []
-    pairs = list(pairwise(tokens))
-    matched = _PAIRS.keys() & pairs
-    if matched:
-        for index in [index for index, pair in enumerate(pairs) if pair in matched]:
-            _check(tokens, index, _PAIRS[pairs[index]], hits)
-    if masks is None:
-        masks = token_masks(tokens)
-    if reduce(or_, masks, 0) & PHRASE_HEAD_BIT:
-        last = len(tokens) - 1
-        for index in [index for index, mask in enumerate(masks) if mask & PHRASE_HEAD_BIT]:
-            by_next = _SINGLES[tokens[index]]
-            entries = by_next.get(tokens[index + 1][:2] if index < last else "")
-            if entries:
-                _check(tokens, index, entries, hits)
-            entries = by_next.get("") if index < last else None
-            if entries:
-                _check(tokens, index, entries, hits)
-    return hits
+def sentence_classes(words: tuple[str, ...]) -> tuple[int, int, int]:
+    """One sentence's classes (words, prefixes and phrases, with the reserved bits), function words and conjunctions."""
+    try:  # most tokens belong to no class: leave their zeros out of the union
+        mask: int = reduce(or_, filter(None, map(_TOKEN_MASKS.__getitem__, words)), 0)
+        counts: int = sum(map(_TOKEN_COUNTS.__getitem__, words))
+    except KeyError:  # a token not seen before: classify the missing ones
+        mask = reduce(or_, token_masks(words), 0)
+        counts = sum(map(_TOKEN_COUNTS.__getitem__, words))
+    padded = ""  # the sentence as _confirm needs it, built when a key needs confirming
+    for pair in _PAIRS.keys() & pairwise(words):
+        index = _PAIRS[pair]
+        mask |= index[0]
+        if mask & index[1] != index[1]:  # the longer phrases could add a class
+            padded = padded or f" {' '.join(words)} "
+            mask = _confirm(index, padded, mask)
+    if mask & PHRASE_HEAD_BIT:
+        for head in _SINGLES.keys() & words:
+            index = _SINGLES[head]
+            if mask & index[1] != index[1]:
+                padded = padded or f" {' '.join(words)} "
+                mask = _confirm(index, padded, mask)
+    if len(words) > _COUNTER_MAX:  # the function-word counter may have carried into the other one
+        return mask, sum(map(FUNCTION_WORDS.__contains__, words)), words.count("and") + words.count("or")
+    return mask, counts & _COUNTER_MAX, counts >> _COUNTER_BITS
 
 
 def strip_reserved(mask: int) -> int:
@@ -254,22 +337,19 @@ def strip_reserved(mask: int) -> int:
 
 def found_terms(group: Terms, tokens: Sequence[str]) -> list[str]:
     """The words and phrases of ``group`` present in ``tokens``, in order of appearance (for reasons)."""
-    return list(_found_terms(group, tuple(tokens)))
-
-
-@lru_cache(maxsize=4096)
-def _found_terms(group: Terms, tokens: tuple[str, ...]) -> tuple[str, ...]:
-    # Memoised: several checks ask about the same sentence (metric names for a choice and for a list).
-    seen: dict[str, None] = {}
     bit = group.bit
+    masks = token_masks(tokens)
     heads = group.heads
-    for index, (token, mask) in enumerate(zip(tokens, token_masks(tokens), strict=True)):
+    if not heads or heads.keys().isdisjoint(tokens):  # no phrase of the group can start here
+        return list(dict.fromkeys([token for token, mask in zip(tokens, masks, strict=True) if mask & bit]))
+    seen: dict[str, None] = {}
+    for index, (token, mask) in enumerate(zip(tokens, masks, strict=True)):
         for phrase in heads.get(token, ()):
             if _phrase_at(tokens, index + 1, phrase[1:]):
                 seen.setdefault(" ".join(tokens[index : index + len(phrase)]), None)
         if mask & bit:
             seen.setdefault(token, None)
-    return tuple(seen)
+    return list(seen)
 
 
 def union(groups: Iterable[Terms]) -> int:

@@ -16,32 +16,35 @@ Three rules keep the analysis honest:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
-from functools import cached_property, reduce
+from collections.abc import Callable, Sequence
+from functools import reduce
 from operator import or_
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 from bot.rubric.lexicon import (
-    BOUNDARY,
+    FUNCTION_WORDS,
     NUMERIC_BIT,
     Terms,
-    phrase_hits,
+    sentence_classes,
     strip_reserved,
     terms,
-    token_masks,
-    tokenize,
+    tokenize_each,
 )
 
 # Sentence ends: . ! ? (optionally closed by a quote or bracket) followed by whitespace. The end
 # is captured, not looked behind for, so the regex engine can skip quickly to candidate characters.
 _SENTENCE_END = re.compile(r"([.!?][\"”’')\]]?)\s+")
+# The same for a line with no "!" or "?" (most lines): starting with a literal, it is scanned for
+# with a fast search rather than tried at every character.
+_PERIOD_END = re.compile(r"(\.[\"”’')\]]?)\s+")
 # A line break ends a piece when the line ends a sentence or the next line starts a list item;
 # otherwise it is a soft wrap (pasted or hard-wrapped text) and the lines are joined.
-_LINE_ENDS = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
-_ITEM_MARKS = ("-", "*", "•", "–", "—", "#", ">")
-_ITEM_NUMBER = re.compile(r"\d{1,2}[.)]\s")
+# A soft wrap is a line break between two stripped lines, the first not ending a sentence (. ! ? : ;
+# a closing quote or bracket) and the second not starting a list item (- * • – — # > or "1." / "2)"
+# and text), neither of them blank; it becomes a space. One substitution over the whole answer,
+# starting with a literal the regex engine skips to, where a loop over its lines cost microseconds.
+_SOFT_WRAP = re.compile(r"\n(?<=[^.!?:;\"”'’)\n]\n)(?=[^\-*•–—#>\n])(?!\d{1,2}[.)][^\S\n]+\S)")
 _ABBREVIATIONS = frozenset(
     {"e.g.", "i.e.", "etc.", "vs.", "approx.", "incl.", "u.s.", "u.k.", "cf.", "esp.", "mr.", "ms.", "dr."}
 )
@@ -80,16 +83,6 @@ _UNITS: dict[str, str] = {
 _TWO_WORD_PERCENT = frozenset({("per", "cent"), ("basis", "point"), ("basis", "points"), ("percentage", "points")})
 _DIGIT = re.compile(r"\d")
 
-# Words that carry grammar. Real sentences have plenty; a list of buzzwords has almost none.
-FUNCTION_WORDS = frozenset(
-    """a an the and or but if when while because so that this these those to of in on at by for with
-    from into than then it its we i our my you they their them he she was were is are be been being
-    had has have do did does would will could should can may might must not no which who what how why
-    where as after before until about over under up down out off also just only even still all any
-    each every more most less least some such both either neither once again very too us me his her
-    i'd i'll i'm i've we'd we'll we're we've you'd they'd they're don't didn't doesn't won't wouldn't
-    can't couldn't isn't aren't wasn't weren't hadn't haven't hasn't shouldn't there here""".split()
-)
 _NUMBER_WORD_SET = frozenset(
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety".split()
 )
@@ -129,34 +122,31 @@ class Sentence(NamedTuple):
     def has(self, group: Terms) -> bool:
         return bool(self.mask & group.bit)
 
+    def __hash__(self) -> int:
+        # Checks collect sentences in dicts to drop repeats; hashing every field (the words too) for
+        # that is needless. Equal sentences have the same order, so this agrees with equality.
+        return self.order
+
 
 def _lines(text: str) -> list[str]:
     """Lines of text with soft wraps joined; blank lines and list items stay separate."""
-    lines: list[str] = []
-    joinable = False
-    for raw in text.replace("\r", "\n").split("\n"):
-        line = raw.strip()
-        if not line:
-            joinable = False
-            continue
-        starts_item = line.startswith(_ITEM_MARKS) or bool(_ITEM_NUMBER.match(line))
-        if joinable and not starts_item:
-            lines[-1] = f"{lines[-1]} {line}"
-        else:
-            lines.append(line)
-        joinable = not lines[-1].endswith(_LINE_ENDS)
-    return lines
+    stripped = "\n".join(map(str.strip, text.replace("\r", "\n").split("\n")))
+    return list(filter(None, _SOFT_WRAP.sub(" ", stripped).split("\n")))
 
 
 def _pieces(text: str) -> list[str]:
     pieces: list[str] = []
     for line in _lines(text):
-        parts = _SENTENCE_END.split(line)
+        parts = (_SENTENCE_END if "?" in line or "!" in line else _PERIOD_END).split(line)
         pending = ""
+        # A piece is part of its line: when the line has no double space or tab, neither has a piece,
+        # and when it is too short to hold a span's worth of spaces, no piece is a run-on.
+        spaced = "  " in line or "\t" in line
+        short = len(line) <= 2 * _MAX_SPAN_WORDS
         # parts alternate text and the end that closed it: [text, end, text, end, ..., text]
         for index in range(0, len(parts), 2):
             piece = parts[index] + (parts[index + 1] if index + 1 < len(parts) else "")
-            if "  " in piece or "\t" in piece:
+            if spaced and ("  " in piece or "\t" in piece):
                 piece = " ".join(piece.split())
             if not piece:
                 continue
@@ -168,7 +158,7 @@ def _pieces(text: str) -> list[str]:
                 if last in _ABBREVIATIONS or (len(last) == 2 and last[0].isalpha() and " " in piece):
                     pending = piece  # "e.g." or an initial ended the text, not the sentence
                     continue
-            if piece.count(" ") >= _MAX_SPAN_WORDS:
+            if not short and piece.count(" ") >= _MAX_SPAN_WORDS:
                 words = piece.split(" ")
                 pieces.extend(" ".join(words[i : i + _SPAN_WORDS]) for i in range(0, len(words), _SPAN_WORDS))
             else:
@@ -229,59 +219,40 @@ def _quantities(
     return tuple(text for _, text, _ in found), frozenset(kind for _, _, kind in found)
 
 
-def _reads_as_prose(words: tuple[str, ...], function_count: int) -> bool:
+def _reads_as_prose(words: tuple[str, ...], function_count: int, conjunctions: int) -> bool:
     size = len(words)
     if size < _MIN_PROSE_WORDS or function_count < _MIN_FUNCTION_SHARE * size:
         return False
-    conjunctions = words.count("and") + words.count("or")
     if conjunctions >= 3 and conjunctions > _MAX_CONJUNCTION_SHARE * size:
         return False
     return size < _LONG_SENTENCE or len(FUNCTION_WORDS.intersection(words)) >= _MIN_DISTINCT_FUNCTION_WORDS
 
 
-def _template_keys(sentence: Sentence) -> tuple[object, ...]:
-    """Keys under which sentences built from one template collide."""
-    words = sentence.words
-    opening = (words[:3], len(words) // 3)
-    if len(words) - sentence.function_words > _TEMPLATE_CONTENT_WORDS:
-        return (opening,)
-    return opening, tuple(word if word in FUNCTION_WORDS else "_" for word in words)
+def _skeleton(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A sentence's function words in place, its content words blanked: a template's shape."""
+    return tuple([word if word in FUNCTION_WORDS else "_" for word in words])
 
 
 def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
     """Every piece of an answer as a ``Sentence``.
 
-    Tokens of all pieces are classified together and phrases are matched in one sweep over the
-    whole answer (pieces separated by ``BOUNDARY``): one call each instead of one per sentence.
+    All pieces are tokenized in one pass; each sentence's classes are then the union of its tokens'
+    cached masks and the phrases confirmed in it (see ``lexicon.sentence_mask``).
     """
     lowers = [piece.lower() for piece in pieces]
-    word_lists = [tuple(tokenize(lower)) for lower in lowers]
-    stream: list[str] = []
-    starts: list[int] = []
-    for words in word_lists:
-        starts.append(len(stream))
-        stream.extend(words)
-        stream.append(BOUNDARY)
-    masks = token_masks(stream)
-    phrases = [0] * len(pieces)
-    for position, bit in phrase_hits(stream, masks):
-        phrases[bisect_right(starts, position) - 1] |= bit
     sentences = []
-    is_function_word = FUNCTION_WORDS.__contains__
     number_words = _NUMBER_WORDS.bit
     no_kinds: frozenset[str] = frozenset()
-    for index, (piece, lower, words) in enumerate(zip(pieces, lowers, word_lists, strict=True)):
-        start = starts[index]
-        tokens_mask = reduce(or_, masks[start : start + len(words)], 0)
-        mask = strip_reserved(tokens_mask) | phrases[index]
-        function_count = sum(map(is_function_word, words))
+    for index, words in enumerate(tokenize_each(lowers)):
+        tokens_mask, function_count, conjunctions = sentence_classes(words)
+        mask = strip_reserved(tokens_mask)
         quantities: tuple[str, ...] = ()
         kinds = no_kinds
         if tokens_mask & NUMERIC_BIT or mask & number_words:
-            quantities, kinds = _quantities(piece, lower, words, words_too=bool(mask & number_words))
-        is_prose = _reads_as_prose(words, function_count)
+            quantities, kinds = _quantities(pieces[index], lowers[index], words, words_too=bool(mask & number_words))
+        is_prose = _reads_as_prose(words, function_count, conjunctions)
         # tuple.__new__ skips the named tuple's Python-level constructor: dozens per answer add up.
-        fields = (index, piece, lower, words, quantities, is_prose, mask, kinds, function_count)
+        fields = (index, pieces[index], lowers[index], words, quantities, is_prose, mask, kinds, function_count)
         sentences.append(tuple.__new__(Sentence, fields))
     return tuple(sentences)
 
@@ -291,43 +262,98 @@ def _analyse(pieces: Sequence[str]) -> tuple[Sentence, ...]:
 MAX_ANALYSED_CHARS = 20_000
 
 
+_T = TypeVar("_T")
+
+
+class _Once(Generic[_T]):
+    """A property computed on first use and then stored on the instance.
+
+    ``functools.cached_property`` without its lock: in Python 3.11 one lock serves every instance
+    and costs about a microsecond a property, a dozen properties an answer. The values here are
+    pure functions of the answer, so two threads computing one at once is harmless.
+    """
+
+    def __init__(self, function: Callable[[Any], _T]) -> None:
+        self.function = function
+        self.name = function.__name__
+        self.__doc__ = function.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _Once[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> _T | _Once[_T]:
+        if instance is None:
+            return self
+        # The instance attribute now shadows this (non-data) descriptor: later reads skip it.
+        value = instance.__dict__[self.name] = self.function(instance)
+        return value
+
+
 class AnswerText:
     """An answer, analysed once. Properties are computed on first use and cached."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
+        self._derived: dict[Callable[[AnswerText], object], object] = {}
 
-    @cached_property
+    def derived(self, compute: Callable[[AnswerText], _T]) -> _T:
+        """``compute(self)``, worked out once per answer: for what several checks derive from it."""
+        try:
+            return self._derived[compute]  # type: ignore[return-value]  # stored by this method only
+        except KeyError:
+            value = self._derived[compute] = compute(self)
+            return value
+
+    @_Once
     def sentences(self) -> tuple[Sentence, ...]:
         return _analyse(_pieces(self.raw[:MAX_ANALYSED_CHARS]))
 
-    @cached_property
+    @_Once
+    def _distinct(self) -> tuple[Sentence, ...]:
+        """The first sentence with each sequence of words (repeats are set aside)."""
+        first: dict[tuple[str, ...], Sentence] = {}
+        for sentence in self.sentences:
+            first.setdefault(sentence.words, sentence)
+        return tuple(first.values())
+
+    @_Once
     def prose(self) -> tuple[Sentence, ...]:
         """Distinct sentences that read as sentences; checks look for evidence only here."""
-        seen: set[tuple[str, ...]] = set()
-        result = []
-        for sentence in self.sentences:
-            if sentence.is_prose and sentence.words not in seen:
-                seen.add(sentence.words)
-                result.append(sentence)
+        # Whether a sentence reads as prose depends on its words alone, so the first prose sentence
+        # with some words is the first sentence with them.
+        result = [sentence for sentence in self._distinct if sentence.is_prose]
         if len(result) < _TEMPLATE_REPEATS:
             return tuple(result)
-        keys = [_template_keys(sentence) for sentence in result]
-        counts = Counter(key for sentence_keys in keys for key in sentence_keys)
-        if any(count >= _TEMPLATE_REPEATS for count in counts.values()):
+        # Every sentence has an opening key; those with few content words have a skeleton key too.
+        openings = [(sentence.words[:3], len(sentence.words) // 3) for sentence in result]
+        skeletons = {
+            position: _skeleton(sentence.words)
+            for position, sentence in enumerate(result)
+            if len(sentence.words) - sentence.function_words <= _TEMPLATE_CONTENT_WORDS
+        }
+        counts: Counter[object] = Counter(openings)
+        counts.update(skeletons.values())
+        if max(counts.values()) >= _TEMPLATE_REPEATS:
             result = [
                 sentence
-                for sentence, sentence_keys in zip(result, keys, strict=True)
-                if all(counts[key] < _TEMPLATE_REPEATS for key in sentence_keys)
+                for position, sentence in enumerate(result)
+                if counts[openings[position]] < _TEMPLATE_REPEATS
+                and (position not in skeletons or counts[skeletons[position]] < _TEMPLATE_REPEATS)
             ]
         return tuple(result)
 
-    @cached_property
+    @_Once
     def masks(self) -> tuple[int, ...]:
         """The word-class mask of each prose sentence, by position in ``prose``."""
         return tuple(sentence.mask for sentence in self.prose)
 
-    @cached_property
+    @_Once
     def prose_mask(self) -> int:
         """Every word class that occurs anywhere in the prose."""
         return reduce(or_, self.masks, 0)
@@ -335,39 +361,33 @@ class AnswerText:
     def window(self, position: int, span: int = 1) -> int:
         """The classes present in prose sentence ``position`` and the ``span`` sentences either side."""
         if span == 1:
-            return self._windows[position]
+            return self.windows[position]
         masks = self.masks
         mask = 0
         for neighbour in range(max(0, position - span), min(len(masks), position + span + 1)):
             mask |= masks[neighbour]
         return mask
 
-    @cached_property
-    def _windows(self) -> tuple[int, ...]:
+    @_Once
+    def windows(self) -> tuple[int, ...]:
         """``window(position)`` for every position, computed once: checks ask for it constantly."""
         masks = (0, *self.masks, 0)
-        return tuple(masks[i - 1] | masks[i] | masks[i + 1] for i in range(1, len(masks) - 1))
+        return tuple(map(or_, map(or_, masks[:-2], masks[1:-1]), masks[2:]))
 
-    @cached_property
+    @_Once
     def word_count(self) -> int:
-        return sum(len(sentence.words) for sentence in self.sentences)
+        return sum([len(sentence.words) for sentence in self.sentences])
 
-    @cached_property
+    @_Once
     def prose_word_count(self) -> int:
-        return sum(len(sentence.words) for sentence in self.prose)
+        return sum([len(sentence.words) for sentence in self.prose])
 
-    @cached_property
+    @_Once
     def distinct_word_count(self) -> int:
         """Words in the answer once repeated sentences are set aside."""
-        seen: set[tuple[str, ...]] = set()
-        total = 0
-        for sentence in self.sentences:
-            if sentence.words not in seen:
-                seen.add(sentence.words)
-                total += len(sentence.words)
-        return total
+        return sum([len(sentence.words) for sentence in self._distinct])
 
-    @cached_property
+    @_Once
     def prose_share(self) -> float:
         distinct = self.distinct_word_count
         return self.prose_word_count / distinct if distinct else 0.0

@@ -6,8 +6,8 @@ plainly (the full penalty), PARTIAL means it shows it but also does some of the 
 
 from __future__ import annotations
 
-from bot.rubric.checks.behavioural import first_person_actions
-from bot.rubric.checks.framing import CLIENT, DEFINE
+from bot.rubric.checks.behavioural import prose_actions
+from bot.rubric.checks.framing import CLIENT, DEFINE, ends_with_question
 from bot.rubric.evidence import listed, result, terms_in
 from bot.rubric.framework import CheckKind, CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
@@ -34,10 +34,13 @@ DECISION_MADE = terms(
 
 
 def _anchored(answer: AnswerText, position: int) -> bool:
-    sentence = answer.prose[position]
-    if answer.window(position) & DECISION_MADE.bit or sentence.quantities:
+    if answer.window(position) & DECISION_MADE.bit or answer.prose[position].quantities:
         return True
-    return bool(first_person_actions(sentence.words))
+    return bool(answer.derived(prose_actions)[position])
+
+
+# Results that depend on nothing in the answer are built once (they are immutable).
+_NO_THEATRE = result("collaboration_theatre", Status.PASS, "Collaboration, where mentioned, comes with a decision.")
 
 
 @register(
@@ -48,10 +51,13 @@ def _anchored(answer: AnswerText, position: int) -> bool:
     about="Penalty: “we collaborated / aligned the team” with no decision, trade-off or number next to it.",
 )
 def collaboration_theatre(answer: AnswerText, context: QuestionContext) -> CheckResult:
-    theatre = [position for position, mask in enumerate(answer.masks) if mask & THEATRE.bit]
+    theatre_bit = THEATRE.bit
+    if not answer.prose_mask & theatre_bit:
+        return _NO_THEATRE
+    theatre = [position for position, mask in enumerate(answer.masks) if mask & theatre_bit]
     unanchored = [answer.prose[position] for position in theatre if not _anchored(answer, position)]
     if not unanchored:
-        return result("collaboration_theatre", Status.PASS, "Collaboration, where mentioned, comes with a decision.")
+        return _NO_THEATRE
     words = terms_in(THEATRE, unanchored)
     decided_somewhere = bool(answer.prose_mask & DECISION_MADE.bit)
     if decided_somewhere and len(unanchored) < 2:
@@ -79,11 +85,12 @@ def _frames_users_or_business(sentence: Sentence) -> bool:
         return True
     if mask & MONEY.bit and (mask & (CAUSAL.bit | CONTRAST.bit | DECIDE.bit) or sentence.quantities):
         return True
-    return bool(mask & (CLIENT.bit | DEFINE.bit)) or sentence.text.rstrip("”\"') ").endswith("?")
+    return bool(mask & (CLIENT.bit | DEFINE.bit)) or ends_with_question(sentence)
 
 
 _TECH_ONLY = 1
 _FRAMED = 2
+_NO_TECH = result("technology_first", Status.PASS, "Does not lead with technology.")
 
 
 @register(
@@ -94,18 +101,22 @@ _FRAMED = 2
     about="Penalty: an answer that opens with, or consists of, mechanisms (queues, protocols, schemas) with no user or business framing.",
 )
 def technology_first(answer: AnswerText, context: QuestionContext) -> CheckResult:
+    technology = TECHNOLOGY.bit
+    # Fewer than two technology sentences always passes: count them before framing every sentence.
+    if sum(1 for mask in answer.masks if mask & technology) < 2:
+        return _NO_TECH
     kinds = []
     for sentence in answer.prose:
         if _frames_users_or_business(sentence):
             kinds.append(_FRAMED)
-        elif sentence.mask & TECHNOLOGY.bit:
+        elif sentence.mask & technology:
             kinds.append(_TECH_ONLY)
         else:
             kinds.append(0)
     tech = [s for s, kind in zip(answer.prose, kinds, strict=True) if kind == _TECH_ONLY]
     framed = kinds.count(_FRAMED)
     if len(tech) < 2:
-        return result("technology_first", Status.PASS, "Does not lead with technology.")
+        return _NO_TECH
     named = terms_in(TECHNOLOGY, tech)
     if not framed:
         return result(
@@ -147,6 +158,9 @@ FITNESS = terms(
 )  # fmt: skip
 
 
+_NO_ML = result("ml_everywhere", Status.PASS, "Does not reach for machine learning by default.")
+
+
 @register(
     "ml_everywhere",
     title="Machine learning for everything",
@@ -155,9 +169,10 @@ FITNESS = terms(
     about="Penalty: machine learning proposed as the answer without saying why it fits better than rules (data, interpretability, appeals).",
 )
 def ml_everywhere(answer: AnswerText, context: QuestionContext) -> CheckResult:
-    ml_positions = [position for position, mask in enumerate(answer.masks) if mask & ML.bit]
-    if not ml_positions:
-        return result("ml_everywhere", Status.PASS, "Does not reach for machine learning by default.")
+    ml = ML.bit
+    if not answer.prose_mask & ml:
+        return _NO_ML
+    ml_positions = [position for position, mask in enumerate(answer.masks) if mask & ml]
     fitted = [position for position in ml_positions if answer.window(position) & FITNESS.bit]
     if fitted:
         return result("ml_everywhere", Status.PASS, "Uses machine learning where it says why it fits.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from bot.rubric.evidence import listed, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
@@ -37,13 +35,16 @@ _ADVERBS = frozenset(
 )
 
 
-@lru_cache(maxsize=8192)
 def first_person_actions(words: tuple[str, ...]) -> tuple[str, ...]:
     """The verbs of "I <did something>" clauses in a sentence's tokens, e.g. ("escalated", "cut")."""
-    verbs = []
-    for index, word in enumerate(words[:-1]):
-        if word != "i":
-            continue
+    verbs: list[str] = []
+    last = len(words) - 1
+    index = -1
+    while True:
+        try:  # the next "i" that has a word after it, found by a C-level scan
+            index = words.index("i", index + 1, last)
+        except ValueError:
+            return tuple(verbs)
         verb = words[index + 1]
         if verb in _ADVERBS and index + 2 < len(words):
             verb = words[index + 2]
@@ -54,13 +55,12 @@ def first_person_actions(words: tuple[str, ...]) -> tuple[str, ...]:
             continue
         if verb in _IRREGULAR_ACTIONS or (verb.endswith("ed") and len(verb) > 4):
             verbs.append(verb)
-    return tuple(verbs)
 
 
-def _acts(sentence: Sentence) -> tuple[str, ...]:
-    if not sentence.mask & FIRST_PERSON.bit:
-        return ()
-    return first_person_actions(sentence.words)
+def prose_actions(answer: AnswerText) -> tuple[tuple[str, ...], ...]:
+    """``first_person_actions`` of each prose sentence, by position (use ``answer.derived``: several checks ask)."""
+    first_person = FIRST_PERSON.bit
+    return tuple([first_person_actions(s.words) if s.mask & first_person else () for s in answer.prose])
 
 
 SITUATION = terms(
@@ -104,17 +104,32 @@ OWNERSHIP_PHRASES = terms(
 def _story(answer: AnswerText) -> dict[str, tuple[int, Sentence]]:
     """The first sentence of each STAR-L part; result and lesson are looked for after the action."""
     found: dict[str, tuple[int, Sentence]] = {}
+    acts = answer.derived(prose_actions)
+    situation, task, ownership, result_bit, learned = (
+        SITUATION.bit,
+        TASK.bit,
+        OWNERSHIP_PHRASES.bit,
+        RESULT.bit,
+        LEARNED.bit,
+    )
     for position, sentence in enumerate(answer.prose):
-        if "situation" not in found and sentence.mask & SITUATION.bit:
+        mask = sentence.mask
+        if mask & situation and "situation" not in found:
             found["situation"] = (position, sentence)
-        if "task" not in found and sentence.mask & TASK.bit:
+        if mask & task and "task" not in found:
             found["task"] = (position, sentence)
-        if "action" not in found and (_acts(sentence) or sentence.mask & OWNERSHIP_PHRASES.bit):
-            found["action"] = (position, sentence)
+        if "action" not in found:
+            if acts[position] or mask & ownership:
+                found["action"] = (position, sentence)
+            else:
+                continue  # the result and the lesson come after the action
         # The result is the consequence of the action and the lesson comes after it: look in order.
-        if "action" in found and "result" not in found and sentence.mask & RESULT.bit and sentence.quantities:
-            found["result"] = (position, sentence)
-        if "result" in found and "learned" not in found and sentence.mask & LEARNED.bit:
+        if "result" not in found:
+            if mask & result_bit and sentence.quantities:
+                found["result"] = (position, sentence)
+            else:
+                continue
+        if "learned" not in found and mask & learned:
             found["learned"] = (position, sentence)
     return found
 
@@ -175,14 +190,16 @@ def star_l(answer: AnswerText, context: QuestionContext) -> CheckResult:
     about="What the candidate personally decided and did (“I escalated”, “I cut”), not what “we” or “the team” did.",
 )
 def ownership(answer: AnswerText, context: QuestionContext) -> CheckResult:
-    acting = [s for s in answer.prose if _acts(s) or s.mask & OWNERSHIP_PHRASES.bit]
-    decisive = [s for s in acting if set(_acts(s)) & _DECISIVE or s.mask & OWNERSHIP_PHRASES.bit]
+    acts = answer.derived(prose_actions)
+    own = OWNERSHIP_PHRASES.bit
+    acting = [(s, acts[p]) for p, s in enumerate(answer.prose) if acts[p] or s.mask & own]
+    decisive = [s for s, verbs in acting if s.mask & own or not _DECISIVE.isdisjoint(verbs)]
     if (len(acting) >= 2 and decisive) or len(acting) >= 3:
         return result(
             "ownership",
             Status.PASS,
             "Says what they decided and did themselves, not only what the team did.",
-            cited=[*decisive, *acting],
+            cited=[*decisive, *(s for s, _ in acting)],
         )
     if acting:
         return result(
@@ -190,7 +207,7 @@ def ownership(answer: AnswerText, context: QuestionContext) -> CheckResult:
             Status.PARTIAL,
             "Shows one thing they did personally; the rest is what the team did.",
             "Say the decisions that were yours: “I chose…”, “I escalated…”, “I cut…”, and why.",
-            acting,
+            [s for s, _ in acting],
         )
     return result(
         "ownership",
@@ -227,14 +244,18 @@ RESOLUTION = terms(
 )
 def friction(answer: AnswerText, context: QuestionContext) -> CheckResult:
     resolved, unresolved = [], []
-    for position, sentence in enumerate(answer.prose):
-        if not sentence.mask & CONFLICT.bit:
+    conflict_bit, resolution_bit, causal = CONFLICT.bit, RESOLUTION.bit, CAUSAL.bit
+    prose = answer.prose
+    for position, mask in enumerate(answer.masks):
+        if not mask & conflict_bit:
             continue
-        nearby = answer.prose[position : position + 3]
-        resolution = next((s for s in nearby if s.mask & RESOLUTION.bit and s is not sentence), None)
-        if resolution is None and sentence.mask & RESOLUTION.bit:
+        sentence = prose[position]
+        nearby = prose[position : position + 3]
+        resolution = next((s for s in nearby if s.mask & resolution_bit and s is not sentence), None)
+        if resolution is None and mask & resolution_bit:
             resolution = sentence
-        drove = any(_acts(s) or s.quantities or s.mask & CAUSAL.bit for s in nearby)
+        acts = answer.derived(prose_actions)[position : position + 3]
+        drove = any(acts[i] or s.quantities or s.mask & causal for i, s in enumerate(nearby))
         if resolution is not None and drove:
             resolved.append((sentence, resolution))
         else:

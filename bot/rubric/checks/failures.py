@@ -148,11 +148,8 @@ _ALTERNATIVES: tuple[tuple[str, int], ...] = tuple(
 _ANY_MODE = union(group for alternatives in MODES.values() for alternative in alternatives for group in alternative)
 
 
-def _modes_in(sentence: Sentence) -> list[str]:
-    mask = sentence.mask
-    if not mask & _ANY_MODE:
-        return []
-    return list(dict.fromkeys(name for name, bits in _ALTERNATIVES if mask & bits == bits))
+def _modes_in(mask: int) -> list[str]:
+    return list(dict.fromkeys([name for name, bits in _ALTERNATIVES if mask & bits == bits]))
 
 
 @register(
@@ -166,13 +163,16 @@ def failure_impact(answer: AnswerText, context: QuestionContext) -> CheckResult:
     named: dict[str, Sentence] = {}
     impact_sentences: dict[Sentence, None] = {}  # mode sentences and the neighbours that give their impact
     generic_traced: list[Sentence] = []
-    for position, sentence in enumerate(answer.prose):
-        modes = _modes_in(sentence)
+    prose = answer.prose
+    generic = GENERIC_FAILURE.bit
+    for position, mask in enumerate(answer.masks):
+        modes = _modes_in(mask) if mask & _ANY_MODE else None
         if not modes:
-            if sentence.mask & GENERIC_FAILURE.bit and sentence.mask & _IMPACT:
-                generic_traced.append(sentence)
+            if mask & generic and mask & _IMPACT:
+                generic_traced.append(prose[position])
             continue
-        impact = [s for s in answer.prose[max(0, position - 1) : position + 2] if s.mask & _IMPACT]
+        sentence = prose[position]
+        impact = [s for s in prose[max(0, position - 1) : position + 2] if s.mask & _IMPACT]
         for mode in modes:
             named.setdefault(mode, sentence)
             if impact:

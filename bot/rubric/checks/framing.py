@@ -49,22 +49,33 @@ DESIGN_MOVE = terms(
 _WHO = terms("who", "whom", "which", name="who")
 
 
-def _frames(sentence: Sentence) -> list[str]:
+def ends_with_question(sentence: Sentence) -> bool:
+    return sentence.text.rstrip("”\"') ").endswith("?")
+
+
+def _questions(answer: AnswerText) -> tuple[bool, ...]:
+    """Whether each prose sentence is a question (use ``answer.derived``)."""
+    return tuple([ends_with_question(sentence) for sentence in answer.prose])
+
+
+_CLIENT_OR_DEFINE = CLIENT.bit | DEFINE.bit
+_WHO_OR_IMPACT = USER_IMPACT.bit | _WHO.bit
+
+
+def _frames(mask: int, is_question: bool) -> list[str]:
     parts = []
     # Who the client is: named directly, asked about ("who are the users"), or described as users
     # and what they need or suffer.
-    mask = sentence.mask
-    if mask & CLIENT.bit or (mask & USERS.bit and mask & (USER_IMPACT.bit | _WHO.bit)):
+    if mask & CLIENT.bit or (mask & USERS.bit and mask & _WHO_OR_IMPACT):
         parts.append("who the client is")
-    if sentence.mask & DEFINE.bit:
+    if mask & DEFINE.bit:
         parts.append("what success or the terms mean")
-    if sentence.text.rstrip("”\"') ").endswith("?"):
+    if is_question:
         parts.append("clarifying questions")
     return parts
 
 
-def _is_design_move(sentence: Sentence) -> bool:
-    return bool(sentence.mask & (DESIGN_MOVE.bit | TECHNOLOGY.bit)) and not _frames(sentence)
+_DESIGN = DESIGN_MOVE.bit | TECHNOLOGY.bit
 
 
 @register(
@@ -74,14 +85,18 @@ def _is_design_move(sentence: Sentence) -> bool:
     about="Before designing: who the client is, what 'delivered' or 'success' means, the clarifying questions to ask.",
 )
 def problem_framing(answer: AnswerText, context: QuestionContext) -> CheckResult:
+    questions = answer.derived(_questions)
+    frames = [_frames(mask, question) for mask, question in zip(answer.masks, questions, strict=True)]
+    # The first design move: a design or technology sentence that frames nothing.
     first_design = next(
-        (position for position, sentence in enumerate(answer.prose) if _is_design_move(sentence)), len(answer.prose)
+        (position for position, mask in enumerate(answer.masks) if mask & _DESIGN and not frames[position]),
+        len(frames),
     )
     early: dict[str, Sentence] = {}
     late: dict[str, Sentence] = {}
-    for position, sentence in enumerate(answer.prose):
-        for part in _frames(sentence):
-            (early if position < first_design else late).setdefault(part, sentence)
+    for position, parts in enumerate(frames):
+        for part in parts:
+            (early if position < first_design else late).setdefault(part, answer.prose[position])
     if len(early) >= 2:
         return result(
             "problem_framing",

@@ -61,27 +61,38 @@ METRIC_NAMES = terms(
 )  # fmt: skip
 _WHY = CAUSAL.bit | REVEALS.bit
 _MEASURE = METRIC.bit | METRIC_NAMES.bit
+_CHOICE, _CHOICE_GENERIC, _NAMES = CHOICE.bit, CHOICE_GENERIC.bit, METRIC_NAMES.bit
 
 
-def _lists_metrics(sentence: Sentence) -> bool:
-    return bool(sentence.mask & METRIC_NAMES.bit) and len(found_terms(METRIC_NAMES, sentence.words)) >= 3
+def _no_names(answer: AnswerText) -> dict[int, list[str]]:
+    return {}
+
+
+def _metric_names(answer: AnswerText, sentence: Sentence) -> list[str]:
+    """The metric names in a sentence, found once per answer (both metric checks ask)."""
+    found = answer.derived(_no_names)
+    names = found.get(sentence.order)
+    if names is None:
+        names = found[sentence.order] = found_terms(METRIC_NAMES, sentence.words)
+    return names
 
 
 def _choices(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
-    """Sentences that choose a metric, and those of them that say why.
+    """Sentences that choose a metric, and those of them that say why (use ``answer.derived``).
 
     "I'd track A, B, C and D" is the list itself, not a choice, so a sentence naming three or more
     metrics does not count as choosing one.
     """
     chosen, reasoned = [], []
-    for position, sentence in enumerate(answer.prose):
-        around = answer.window(position)
-        explicit = sentence.mask & CHOICE.bit
-        generic = sentence.mask & CHOICE_GENERIC.bit and around & _MEASURE
-        if not (explicit or generic) or _lists_metrics(sentence):
+    windows = answer.windows
+    for position, mask in enumerate(answer.masks):
+        if not (mask & _CHOICE or (mask & _CHOICE_GENERIC and windows[position] & _MEASURE)):
+            continue
+        sentence = answer.prose[position]
+        if mask & _NAMES and len(_metric_names(answer, sentence)) >= 3:
             continue
         chosen.append(sentence)
-        if around & _WHY:
+        if windows[position] & _WHY:
             reasoned.append(sentence)
     return chosen, reasoned
 
@@ -89,9 +100,14 @@ def _choices(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
 def _leverage(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
     """Sentences that look past the first-order number, and those of them that say why."""
     found, reasoned = [], []
-    for position, sentence in enumerate(answer.prose):
-        around = answer.window(position)
-        if sentence.mask & LEVERAGE.bit and (around & _MEASURE or "percent" in sentence.quantity_kinds):
+    leverage = LEVERAGE.bit
+    windows = answer.windows
+    for position, mask in enumerate(answer.masks):
+        if not mask & leverage:
+            continue
+        sentence = answer.prose[position]
+        around = windows[position]
+        if around & _MEASURE or "percent" in sentence.quantity_kinds:
             found.append(sentence)
             if around & _WHY:
                 reasoned.append(sentence)
@@ -105,7 +121,7 @@ def _leverage(answer: AnswerText) -> tuple[list[Sentence], list[Sentence]]:
     about="One chosen metric and why it reveals the outcome: second-order measures, client vs server errors, guardrails.",
 )
 def metric_leverage(answer: AnswerText, context: QuestionContext) -> CheckResult:
-    chosen, reasoned = _choices(answer)
+    chosen, reasoned = answer.derived(_choices)
     leverage, reasoned_leverage = _leverage(answer)
     if (reasoned and leverage) or len(reasoned_leverage) >= 2 or (reasoned_leverage and chosen):
         return result(
@@ -143,12 +159,15 @@ def _listed_metrics(answer: AnswerText) -> list[str]:
     """Metric names that appear in lists: three or more in one sentence, or in bullet fragments."""
     names: dict[str, None] = {}
     for sentence in answer.sentences:
-        if not sentence.mask & METRIC_NAMES.bit:
+        if not sentence.mask & _NAMES:
             continue
-        found = found_terms(METRIC_NAMES, sentence.words)
+        found = _metric_names(answer, sentence)
         if len(found) >= 3 or not sentence.is_prose:
             names.update(dict.fromkeys(found))
     return list(names)
+
+
+_NO_LIST = result("metric_list", Status.PASS, "Does not hide behind a list of metrics.")
 
 
 @register(
@@ -161,9 +180,9 @@ def _listed_metrics(answer: AnswerText) -> list[str]:
 def metric_list(answer: AnswerText, context: QuestionContext) -> CheckResult:
     listed_names = _listed_metrics(answer)
     if len(listed_names) < 4:
-        return result("metric_list", Status.PASS, "Does not hide behind a list of metrics.")
-    chosen, reasoned = _choices(answer)
-    list_sentences = [s for s in answer.sentences if s.mask & METRIC_NAMES.bit and s.is_prose][:1]
+        return _NO_LIST
+    chosen, reasoned = answer.derived(_choices)
+    list_sentences = [s for s in answer.sentences if s.mask & _NAMES and s.is_prose][:1]
     if reasoned:
         return result(
             "metric_list",

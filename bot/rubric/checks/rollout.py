@@ -30,14 +30,22 @@ def is_rollback_action(sentence: Sentence) -> bool:
     return bool(sentence.mask & ROLLBACK_ACTION.bit or (sentence.mask & MOVE.bit and "back" in sentence.words))
 
 
+_MAY_ACT = ROLLBACK_ACTION.bit | MOVE.bit
+
+
 # "for 10 minutes", "over a 15-minute window", "sustained for an hour", "within 30 min".
-DURATION = re.compile(
+_DURATION_AFTER_WORD = (
     r"(?:for|over|within|across|during|sustained|lasting|in|after)\s+(?:(?:a|an|the|more\s+than|at\s+least)\s+)?"
     r"(?:\d[\d.,]*|one|two|three|four|five|ten|fifteen|twenty|thirty|sixty)?[\s-]*"
     r"(?:consecutive\s+|straight\s+|rolling\s+|full\s+)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|"
     r"weeks?|windows?|intervals?|h\b|m\b)"
-    r"|\d+\s*(?:-\s*)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|h)\b"
 )
+_DURATION_AFTER_NUMBER = r"\d+\s*(?:-\s*)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|h)\b"
+DURATION = re.compile(f"{_DURATION_AFTER_WORD}|{_DURATION_AFTER_NUMBER}")
+# Whether a sentence has a duration is all that matters, and it has one exactly when either
+# alternative is found. Apart, each starts with a known set of characters that the regex engine
+# skips ahead to, where the joined pattern is tried at every position.
+_HAS_DURATION = (re.compile(_DURATION_AFTER_NUMBER).search, re.compile(_DURATION_AFTER_WORD).search)
 _THRESHOLD_KINDS = frozenset({"percent", "money", "latency", "volume", "magnitude", "multiple"})
 _PARTS = ("condition", "threshold", "duration", "action")
 
@@ -46,27 +54,38 @@ def _parts(sentence: Sentence) -> set[str]:
     found = set()
     if sentence.mask & CONDITION.bit:
         found.add("condition")
-    durations = DURATION.findall(sentence.lower)
-    if durations:
+    lower = sentence.lower
+    if any(search(lower) for search in _HAS_DURATION):
         found.add("duration")
-    time_quantities = sum(1 for kind in sentence.quantity_kinds if kind == "duration")
-    if sentence.quantity_kinds & _THRESHOLD_KINDS or (time_quantities and len(sentence.quantities) >= 2):
+    kinds = sentence.quantity_kinds
+    if kinds & _THRESHOLD_KINDS or ("duration" in kinds and len(sentence.quantities) >= 2):
         found.add("threshold")
     if is_rollback_action(sentence):
         found.add("action")
     return found
 
 
-def _trigger(answer: AnswerText, position: int) -> tuple[set[str], list[Sentence]]:
-    """The parts of a trigger around an action sentence: the condition often sits in the sentence before."""
+_ALL_PARTS = frozenset(_PARTS)
+_CONDITION_AND_THRESHOLD = frozenset({"condition", "threshold"})
+
+
+def _trigger(answer: AnswerText, position: int, parts_of: dict[int, set[str]]) -> tuple[set[str], list[Sentence]]:
+    """The parts of a trigger around an action sentence: the condition often sits in the sentence before.
+
+    ``parts_of`` holds the parts of sentences already looked at (by position), left unchanged.
+    """
     sentence = answer.prose[position]
-    parts = _parts(sentence)
+    if position not in parts_of:
+        parts_of[position] = _parts(sentence)
+    parts = set(parts_of[position])
     used = [sentence]
-    if parts >= set(_PARTS) or position == 0:
+    if parts >= _ALL_PARTS or position == 0:
         return parts, used
     previous = answer.prose[position - 1]
-    before = _parts(previous)
-    if {"condition", "threshold"} <= before:
+    if position - 1 not in parts_of:
+        parts_of[position - 1] = _parts(previous)
+    before = parts_of[position - 1]
+    if before >= _CONDITION_AND_THRESHOLD:
         parts |= before
         used.insert(0, previous)
     return parts, used
@@ -79,8 +98,11 @@ def _trigger(answer: AnswerText, position: int) -> tuple[set[str], list[Sentence
     about="A rollback trigger a pager could act on: a condition with a threshold, a duration and an action.",
 )
 def rollback_trigger(answer: AnswerText, context: QuestionContext) -> CheckResult:
+    parts_of: dict[int, set[str]] = {}
     candidates = [
-        _trigger(answer, position) for position, sentence in enumerate(answer.prose) if is_rollback_action(sentence)
+        _trigger(answer, position, parts_of)
+        for position, sentence in enumerate(answer.prose)
+        if sentence.mask & _MAY_ACT and is_rollback_action(sentence)
     ]
     if not candidates:
         return result(
@@ -90,7 +112,7 @@ def rollback_trigger(answer: AnswerText, context: QuestionContext) -> CheckResul
             "Pre-commit to a trigger: “if auth latency is above 300 ms for more than 5% of requests for "
             "10 minutes, we halt and roll back”.",
         )
-    complete = [used for parts, used in candidates if parts >= set(_PARTS)]
+    complete = [used for parts, used in candidates if parts >= _ALL_PARTS]
     if complete:
         return result(
             "rollback_trigger",
