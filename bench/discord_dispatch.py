@@ -4,6 +4,10 @@ The baseline is a bare discord.py client with an empty ``on_message`` (it only c
 fake Discord, sent the same messages in the same run. The adapter's figure covers everything an answer
 costs: discord.py parsing the dispatch, translation, the engine (dedupe, scoring, storing) and the
 feedback reply, which the fake Discord in this same process serves too.
+
+A third client shows the floor under any bot that keeps answers and replies to them: the bare client
+plus one raw single-row insert-and-commit (the ingest baseline) and one reply per message. It scores
+nothing and checks nothing, so no real bot can be cheaper than it.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from adapters.discord.http import ConfiguredHTTPClient
 from adapters.discord.identify import IdentifyPolicy
 from adapters.discord.settings import DiscordSettings
 from bench.common import Figure, migrated, scratch_dir
-from bench.ingest import ANSWER
+from bench.ingest import ANSWER, Baseline
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.runtime import build_app
+from bot.store.database import create_engine
 from tests.discord.fake import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord
 
 MEMBERS = 40
@@ -52,14 +57,32 @@ class BareClient(discord.Client):
             self.all_received.set()
 
 
+class FloorClient(BareClient):
+    """The bare client plus the least work an answer needs: store one row, send one reply."""
+
+    def __init__(self, api_base: str, expected: int, baseline: Baseline) -> None:
+        super().__init__(api_base, expected)
+        self.baseline = baseline
+        self.one_at_a_time = asyncio.Lock()
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author == self.user:
+            return  # its own replies come back through the gateway too
+        async with self.one_at_a_time:  # concurrent SQLite writers would only wait on each other's locks
+            await self.baseline.insert_answers(1)
+        await message.reply("noted")
+        await super().on_message(message)
+
+
 async def _stop(task: asyncio.Task[Any]) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
 
 
-async def bare_seconds(fake: FakeDiscord, channel_id: int, members: list[Any], count: int) -> float:
-    client = BareClient(fake.api_base, count)
+async def client_seconds(
+    client: BareClient, fake: FakeDiscord, channel_id: int, members: list[Any], count: int
+) -> float:
     identified = len(fake.identifies)
     task = asyncio.create_task(client.start(fake.TOKEN))
     try:
@@ -73,6 +96,17 @@ async def bare_seconds(fake: FakeDiscord, channel_id: int, members: list[Any], c
     finally:
         await client.close()
         await _stop(task)
+
+
+async def floor_seconds(fake: FakeDiscord, url: str, channel_id: int, members: list[Any], count: int) -> float:
+    engine = create_engine(url)
+    baseline = Baseline(engine)
+    await baseline.create()
+    try:
+        return await client_seconds(FloorClient(fake.api_base, count, baseline), fake, channel_id, members, count)
+    finally:
+        await baseline.drop()
+        await engine.dispose()
 
 
 async def adapter_seconds(
@@ -125,14 +159,15 @@ async def _run(quick: bool) -> list[Figure]:
         chatter = fake.add_channel(guild, "chatter")
         admin = fake.add_user("ada")
         members = [fake.add_user(f"member{number}") for number in range(MEMBERS)]
-        bare = await bare_seconds(fake, chatter.id, members, count)
+        bare = await client_seconds(BareClient(fake.api_base, count), fake, chatter.id, members, count)
         with scratch_dir() as directory:
             url = f"sqlite+aiosqlite:///{directory / 'discord.db'}"
             async with migrated(url):
+                floor = await floor_seconds(fake, url, chatter.id, members, count)
                 real = await adapter_seconds(fake, url, directory, admin, channel.id, members, count)
     finally:
         await fake.stop()
-    bare_cost, real_cost = bare / count * 1000, real / count * 1000
+    bare_cost, floor_cost, real_cost = (seconds / count * 1000 for seconds in (bare, floor, real))
     return [
         Figure(
             "discord",
@@ -147,6 +182,14 @@ async def _run(quick: bool) -> list[Figure]:
                 "answers_per_second": round(count / real, 1),
                 "bare_messages_per_second": round(count / bare, 1),
             },
+        ),
+        Figure(
+            "discord",
+            "floor per answer: bare client + one insert-and-commit + one reply",
+            floor_cost,
+            "ms",
+            bare_cost,
+            detail={"answers": count, "adapter_over_floor": round(real_cost / floor_cost, 2)},
         ),
     ]
 

@@ -139,7 +139,8 @@ async def _run(quick: bool) -> list[Figure]:
     fake.add_user(ADMIN, "Ana", admin=True)
     for number in range(40):
         fake.add_user(f"U0M{number:03d}", f"Member {number}")
-    for number in range(1, 2 * (60 if quick else 300) + 200):
+    # Mock commands share one numbering with every request sent before them (warm-up and answers).
+    for number in range(1, 8 * count):
         fake.add_user(f"U0K{number:05d}", f"Mock taker {number}")
     await fake.start()
     session = aiohttp.ClientSession()
