@@ -64,37 +64,33 @@ def pieces(text: str, limit: int) -> list[str]:
     if _escaped_length(text) <= limit:
         return [text]
     parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = line if not current else current + "\n" + line
+    _fill(text, limit, 0, parts)
+    return parts
+
+
+_CUT_AT = ("\n", " ")  # where pieces() prefers to cut, best first
+
+
+def _fill(text: str, limit: int, level: int, parts: list[str]) -> None:
+    """Append ``text`` to ``parts`` as pieces that fit, cut at ``_CUT_AT[level]`` or, failing that, finer."""
+    separator, current = _CUT_AT[level], ""
+    for chunk in text.split(separator):
+        candidate = chunk if not current else current + separator + chunk
         if _escaped_length(candidate) <= limit:
             current = candidate
             continue
         if current:
             parts.append(current)
             current = ""
-        if _escaped_length(line) <= limit:
-            current = line
-            continue
-        for word in line.split(" "):
-            candidate = word if not current else current + " " + word
-            if _escaped_length(candidate) <= limit:
-                current = candidate
-                continue
-            if current:
-                parts.append(current)
-                current = ""
-            if _escaped_length(word) <= limit:
-                current = word
-            else:
-                *whole, current = _hard_split(word, limit)
-                parts.extend(whole)
-        if current:
-            parts.append(current)
-            current = ""
+        if _escaped_length(chunk) <= limit:
+            current = chunk
+        elif level + 1 < len(_CUT_AT):
+            _fill(chunk, limit, level + 1, parts)
+        else:
+            *whole, current = _hard_split(chunk, limit)
+            parts.extend(whole)
     if current:
         parts.append(current)
-    return parts
 
 
 def _inline(parts: Line, names: Mapping[str, str]) -> str:
