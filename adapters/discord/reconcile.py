@@ -11,6 +11,10 @@ store holds, and the differences are handed to the engine as ordinary events:
 - a vote reaction on the platform but not in the store -> ``ReactionAdded``; one stored but no longer
   on the platform -> ``ReactionRemoved``.
 
+Open mock interviews are caught up too: the candidate's first message after the bot's latest one in the
+mock's thread is their pending answer, replayed as ``AnswerPosted``. Later messages are left alone, as
+they were written before the candidate saw the next prompt.
+
 Running it twice changes nothing the second time: ids of answers, edits and deletions are claimed by the
 store, and votes are compared as sets. The comparison functions are pure; ``Reconciler`` does the I/O.
 """
@@ -31,6 +35,7 @@ from bot import emoji
 from bot.engine.core import Engine, StoredAnswer
 from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted, Event, ReactionAdded, ReactionRemoved
 from bot.refs import MessageRef, Platform, ThreadRef
+from bot.store.ports import OpenMock
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +119,28 @@ def answer_events(
         if answer.message.message_id not in present
     ]
     return events
+
+
+def pending_mock_answer(
+    *, mock: OpenMock, listing: Sequence[Mapping[str, Any]], bot_id: int, at: datetime
+) -> AnswerPosted | None:
+    """The candidate's answer the mock has not replied to yet: their first message after the bot's latest."""
+    ordered = sorted(listing, key=lambda item: int(item["id"]))
+    last_prompt = max(
+        (index for index, message in enumerate(ordered) if str((message.get("author") or {}).get("id")) == str(bot_id)),
+        default=-1,
+    )
+    guild_id = int(mock.thread.channel.workspace_id)
+    for message in ordered[last_prompt + 1 :]:
+        if is_member_message(message, bot_id) and str(message["author"]["id"]) == mock.user.user_id:
+            return AnswerPosted(
+                event_id=f"discord:message:{message['id']}",  # the live dispatch's id: claimed once
+                at=at,
+                message=thread_message(guild_id, int(mock.thread.thread_id), int(message["id"])),
+                author=user_ref(guild_id, int(message["author"]["id"]), name=_name(message)),
+                text=str(message.get("content", "")),
+            )
+    return None
 
 
 def vote_events(
@@ -211,7 +238,23 @@ class Reconciler:
                 report.threads += 1
             except discord.HTTPException as error:
                 log.warning("could not reconcile thread %s: %s %s", post.thread.thread_id, error.status, error.text)
+        for mock in await self._engine.open_mocks(Platform.DISCORD):
+            try:
+                report.events += await self.mock(mock)
+                report.threads += 1
+            except discord.HTTPException as error:
+                log.warning(
+                    "could not reconcile mock thread %s: %s %s", mock.thread.thread_id, error.status, error.text
+                )
         return report
+
+    async def mock(self, mock: OpenMock) -> int:
+        listing = await self._listing(mock.thread.channel.channel_id, after=mock.thread.thread_id)
+        event = pending_mock_answer(mock=mock, listing=listing, bot_id=self._bot_id(), at=self._now())
+        if event is None:
+            return 0
+        await self._process(event)
+        return 1
 
     async def thread(self, thread: ThreadRef, run: str) -> int:
         listing = await self._listing(thread.channel.channel_id, after=thread.thread_id)

@@ -37,7 +37,7 @@ from bot.events import (
 )
 from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef, WorkspaceRef
 from bot.scheduling import next_due
-from bot.store.ports import MockStatus, OpenPost, PostedReceipt, PostStatus, StaleReferenceError, StoredVote
+from bot.store.ports import MockStatus, OpenMock, OpenPost, PostedReceipt, PostStatus, StaleReferenceError, StoredVote
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +229,11 @@ class Engine:
     async def open_threads(self, platform: Platform) -> Sequence[OpenPost]:
         """Questions still taking answers on a platform, for reconciling what a lost connection missed."""
         return await self.deps.store.open_posts(platform)
+
+    async def open_mocks(self, platform: Platform) -> Sequence[OpenMock]:
+        """Mock interviews still waiting on their candidate (not yet expired), for the same reconciliation."""
+        started_after = self.deps.clock.now() - self.deps.config.mock_expiry
+        return await self.deps.store.open_mocks(platform, started_after=started_after)
 
     async def thread_answers(self, thread: ThreadRef) -> list[StoredAnswer]:
         """The answers stored for a question thread with their votes, to compare with the platform's view."""

@@ -179,6 +179,15 @@ class OpenPost:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenMock:
+    """A mock interview waiting on its candidate, as reconciliation after a lost connection sees it."""
+
+    session_id: int
+    user: UserRef
+    thread: ThreadRef
+
+
+@dataclass(frozen=True, slots=True)
 class StoredVote:
     voter: UserRef
     emoji: str
@@ -340,6 +349,7 @@ class Store(Protocol):
         self, platform: Platform, *, claimed_before: datetime, due_after: datetime, max_attempts: int
     ) -> Sequence[PostPointer]: ...
     async def open_posts(self, platform: Platform) -> Sequence[OpenPost]: ...
+    async def open_mocks(self, platform: Platform, *, started_after: datetime) -> Sequence[OpenMock]: ...
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool: ...
     async def prune_events(self, older_than: datetime) -> int: ...
     async def close(self) -> None: ...

@@ -52,6 +52,7 @@ from bot.store.ports import (
     MockSessionRecord,
     MockStage,
     MockStatus,
+    OpenMock,
     OpenPost,
     PostClaim,
     PostedReceipt,
@@ -904,7 +905,7 @@ class SqlTransaction:
         sessions = await self._db.execute(
             select(SESSIONS)
             .where(self._mine(SESSIONS), SESSIONS.c.member_id == member_id)
-            .order_by(SESSIONS.c.started_at)
+            .order_by(SESSIONS.c.started_at, SESSIONS.c.id)
         )
         mocks = []
         for session in sessions.all():
@@ -1219,6 +1220,42 @@ class SqlStore:
                 if record.thread is not None and record.posted_at is not None:
                     result.append(OpenPost(record.id, record.channel, record.thread, record.posted_at))
             return result
+
+    async def open_mocks(self, platform: Platform, *, started_after: datetime) -> Sequence[OpenMock]:
+        statement = (
+            select(
+                SESSIONS.c.id,
+                SESSIONS.c.thread_channel_id,
+                SESSIONS.c.thread_id,
+                MEMBERS.c.external_id.label("user_id"),
+                MEMBERS.c.display_name,
+                WORKSPACES.c.external_id.label("workspace_external_id"),
+            )
+            .select_from(
+                SESSIONS.join(MEMBERS, MEMBERS.c.id == SESSIONS.c.member_id).join(
+                    WORKSPACES, WORKSPACES.c.id == SESSIONS.c.workspace_id
+                )
+            )
+            .where(
+                WORKSPACES.c.platform == platform.value,
+                SESSIONS.c.status == MockStatus.OPEN.value,
+                SESSIONS.c.thread_id.is_not(None),
+                SESSIONS.c.thread_channel_id.is_not(None),
+                SESSIONS.c.started_at > started_after,
+            )
+            .order_by(SESSIONS.c.started_at, SESSIONS.c.id)
+        )
+        async with self.engine.connect() as connection:
+            return [
+                OpenMock(
+                    session_id=row.id,
+                    user=UserRef(platform, row.workspace_external_id, row.user_id, row.display_name),
+                    thread=ThreadRef(
+                        ChannelRef(platform, row.workspace_external_id, row.thread_channel_id), row.thread_id
+                    ),
+                )
+                for row in await connection.execute(statement)
+            ]
 
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool:
         table = WORKSPACES

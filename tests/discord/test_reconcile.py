@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.discord.http import SessionStarts
 from adapters.discord.identify import IdentifyPolicy, backoff_delay, budget_delay
-from adapters.discord.reconcile import Voter, answer_events, reaction_key, vote_events
+from adapters.discord.reconcile import Voter, answer_events, pending_mock_answer, reaction_key, vote_events
 from bot.engine.core import StoredAnswer
 from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted, ReactionAdded, ReactionRemoved
 from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef
-from bot.store.ports import StoredVote
+from bot.store.ports import OpenMock, StoredVote
 from tests.discord.parsing import ALICE_ID, BOT_ID, GUILD_ID, THREAD_ID, message, user
 
 AT = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -54,6 +54,27 @@ def test_the_thread_listing_is_compared_with_the_stored_answers() -> None:
 def test_nothing_changed_means_no_events() -> None:
     listing = [message(1001, THREAD_ID, user(ALICE_ID, "alice"), "same")]
     assert answer_events(thread=THREAD, listing=listing, stored=[_stored(1001, ALICE_ID)], bot_id=BOT_ID, at=AT) == []
+
+
+def test_a_mock_replays_only_the_candidates_first_message_after_the_latest_prompt() -> None:
+    candidate = UserRef(Platform.DISCORD, str(GUILD_ID), str(ALICE_ID))
+    mock = OpenMock(session_id=1, user=candidate, thread=THREAD)
+    bot, alice, bob = user(BOT_ID, "practice-bot", bot=True), user(ALICE_ID, "alice"), user(BOB_ID, "bob")
+    listing = [
+        message(1006, THREAD_ID, alice, "written before seeing the next prompt"),
+        message(1001, THREAD_ID, bot, "Round 1"),
+        message(1002, THREAD_ID, alice, "answered live"),
+        message(1003, THREAD_ID, bot, "Follow-up"),
+        message(1004, THREAD_ID, bob, "not the candidate"),
+        message(1005, THREAD_ID, alice, "the pending answer"),
+    ]
+    pending = pending_mock_answer(mock=mock, listing=listing, bot_id=BOT_ID, at=AT)
+    assert isinstance(pending, AnswerPosted)
+    assert pending.event_id == "discord:message:1005" and pending.text == "the pending answer"
+    assert pending.author == candidate and pending.message.thread_id == str(THREAD_ID)
+
+    answered = [*listing[1:4], message(1007, THREAD_ID, bot, "Round 2")]
+    assert pending_mock_answer(mock=mock, listing=answered, bot_id=BOT_ID, at=AT) is None
 
 
 def test_votes_are_compared_as_sets_and_a_members_own_reaction_never_counts() -> None:

@@ -152,3 +152,30 @@ async def test_a_redelivered_dispatch_is_processed_once_and_add_remove_add_count
     assert await _votes(bot, thread) == {str(server.alice.id): []}, "a replayed add must not bring the vote back"
     assert len(await bot.stored_answers(thread)) == 1
     assert len(_feedback_on(fake, thread, alice)) == 1
+
+
+async def test_a_mock_answer_sent_while_disconnected_is_answered_once(bot: Bot, server: Server) -> None:
+    fake = bot.fake
+    await bot.command(server.alice, server.channel, "mock", company="stripe")
+    [thread] = fake.threads(server.channel.id)
+    live = await fake.member_says(thread.id, server.alice, ANSWER)
+    await bot.settle()
+    assert len(_feedback_on(fake, thread, live)) == 1
+
+    # The follow-up answer arrives while the bot has no session; Discord will not resume it.
+    await fake.disconnect(resumable=False)
+    pending = await fake.member_says(thread.id, server.alice, ALICE_EDIT)
+    fake.reconnect_allowed()
+    await fake.wait_sessions(2)
+    await bot.settle()
+    [reply] = _feedback_on(fake, thread, pending)
+    assert "Round 2" in reply.content + str(reply.embeds), "the mock moved on to its next round"
+
+    # A second new session finds the mock waiting on its next answer: nothing is replayed or repeated.
+    sent = len(fake.bot_messages(thread.id))
+    await fake.disconnect(resumable=False)
+    fake.reconnect_allowed()
+    await fake.wait_sessions(3)
+    await bot.settle()
+    assert len(fake.bot_messages(thread.id)) == sent
+    assert len(_feedback_on(fake, thread, live)) == 1 and len(_feedback_on(fake, thread, pending)) == 1

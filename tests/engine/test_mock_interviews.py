@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.documents import plain_text
 from bot.effects import ReplyInThread, SendEphemeral, StartMockThread
-from bot.refs import ThreadRef
+from bot.refs import Platform, ThreadRef
 from tests.support.harness import Harness, user
 
 ALICE, BOB = user("alice"), user("bob")
@@ -77,6 +79,22 @@ async def test_one_open_mock_per_member_and_stop(harness: Harness) -> None:
     assert "ended early" in debrief and "Rounds answered: 1/1" in debrief
     await start(harness)  # a new one can start now
     assert len(harness.outbox.of(StartMockThread)) == 2
+
+
+async def test_open_mocks_for_reconciliation_leave_out_ended_expired_and_other_platforms(harness: Harness) -> None:
+    alice_thread = await start(harness)
+    carol = user("carol")
+    carol_thread = await start(harness, member=carol)
+    await start(harness, member=BOB)
+    await harness.mock(BOB, "stop")
+
+    open_mocks = await harness.engine.open_mocks(Platform.SLACK)
+    assert [(mock.user, mock.thread) for mock in open_mocks] == [(ALICE, alice_thread), (carol, carol_thread)]
+    assert open_mocks[0].user.display_name == "alice"
+    assert await harness.engine.open_mocks(Platform.DISCORD) == []
+
+    harness.clock.advance(harness.config.mock_expiry + timedelta(minutes=1))
+    assert await harness.engine.open_mocks(Platform.SLACK) == []
 
 
 async def test_others_cannot_answer_someone_elses_mock(harness: Harness) -> None:
