@@ -268,7 +268,8 @@ class ConsolePlatform:
 
         session = ConsoleSession(app, write)
         ticks = TickScheduler(session.dispatcher, Platform.CONSOLE, app.settings.tick_seconds)
-        reader = LineReader(asyncio.get_running_loop(), session.prompt)
+        # Prompts are for people at a terminal; piped input (a script, a demo) gets clean output.
+        reader = LineReader(asyncio.get_running_loop(), session.prompt if sys.stdin.isatty() else str)
         ticks.start()
         try:
             await session.run(reader)

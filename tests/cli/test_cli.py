@@ -110,3 +110,11 @@ def test_urls_people_paste_pick_async_drivers(tmp_path: Path) -> None:
 def test_run_refuses_an_unknown_platform(tmp_path: Path) -> None:
     result = run("run", "matrix", env={"PRACTICE_BOT_DATA_DIR": str(tmp_path)})
     assert result.returncode == 2 and "unknown platform 'matrix'" in result.stderr
+
+
+def test_the_console_reads_piped_input_without_prompts(tmp_path: Path) -> None:
+    answer = STRONG.replace("\n", " ")
+    result = run("run", stdin=f"{answer}\n\n/quit\n", env={"PRACTICE_BOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "Score:" in result.stdout, "the piped answer was posted and scored"
+    assert not [line for line in result.stdout.splitlines() if line.startswith(("you> ", "… "))]
