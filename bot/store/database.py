@@ -36,9 +36,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def create_engine(url: str | URL, *, echo: bool = False, pool_size: int = 5) -> AsyncEngine:
-    """An engine for the bot. Every use of a connection ends its own transaction (``begin()`` commits
-    or rolls back, ``connect()`` rolls back on close), so the pool's extra rollback on check-in, a
-    round trip per transaction, is turned off."""
+    """An engine for the bot: SQLite (WAL, busy timeout, immediate transactions) or a pooled PostgreSQL."""
     parsed = make_url(
         normalise_database_url(url if isinstance(url, str) else url.render_as_string(hide_password=False))
     )
