@@ -128,16 +128,15 @@ class Engine:
     # -- receipts ----------------------------------------------------------------------------------
 
     async def record(self, effect: Effect, receipt: Receipt) -> None:
-        """Remember what the platform created for an effect (a question's thread, a feedback message)."""
+        """Remember what the platform created for an effect (a mock interview's thread, a feedback message).
+
+        Posted questions are recorded in batches through ``record_posted``."""
         match effect, receipt:
-            case PostQuestion(), ThreadReceipt():
-                await self.record_posted([(effect, receipt)])
             case StartMockThread(), ThreadReceipt():
                 async with self.deps.store.transaction(effect.channel.workspace) as tx:
                     await tx.set_mock_thread(effect.session_id, receipt.thread)
             case ((ReplyInThread() | SendEphemeral()), MessageRef()) if effect.feedback_for_answer is not None:
-                async with self.deps.store.transaction(receipt.channel.workspace) as tx:
-                    await tx.set_feedback_message(effect.feedback_for_answer, receipt)
+                await self.record_feedback([(effect.feedback_for_answer, receipt)])
             case _:
                 pass
 

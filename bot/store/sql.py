@@ -464,24 +464,6 @@ class SqlTransaction:
         )
         return list((await self._db.execute(statement)).scalars())
 
-    async def mark_posted(
-        self, post_id: int, *, message: MessageRef, thread: ThreadRef, posted_at: datetime, closes_at: datetime
-    ) -> None:
-        self._check(message)
-        self._check(thread)
-        await self._db.execute(
-            update(POSTS)
-            .where(self._mine(POSTS), POSTS.c.id == post_id)
-            .values(
-                status=PostStatus.POSTED.value,
-                message_id=message.message_id,
-                thread_channel_id=thread.channel.channel_id,
-                thread_id=thread.thread_id,
-                posted_at=posted_at,
-                closes_at=closes_at,
-            )
-        )
-
     async def set_post_status(self, post_id: int, status: PostStatus, *, expected: PostStatus | None = None) -> bool:
         statement = update(POSTS).where(self._mine(POSTS), POSTS.c.id == post_id)
         if expected is not None:
@@ -589,16 +571,6 @@ class SqlTransaction:
             .where(self._mine(ANSWERS), ANSWERS.c.id == answer_id)
             .values(text=text, score=score, results=results, updated_at=at)
         )
-
-    async def set_feedback_message(self, answer_id: int, feedback: MessageRef) -> None:
-        self._check(feedback)
-        parameters = {
-            "ws": self._key,
-            "answer": answer_id,
-            "feedback_channel": feedback.channel.channel_id,
-            "feedback_message": feedback.message_id,
-        }
-        await self._db.execute(self._hot.set_feedback, parameters)
 
     async def set_feedback_messages(self, items: Sequence[tuple[int, MessageRef]]) -> None:
         for _, feedback in items:
@@ -810,9 +782,6 @@ class SqlTransaction:
         return await self._one_mock(
             SESSIONS.c.thread_channel_id == thread.channel.channel_id, SESSIONS.c.thread_id == thread.thread_id
         )
-
-    async def mock(self, session_id: int) -> MockSessionRecord | None:
-        return await self._one_mock(SESSIONS.c.id == session_id)
 
     async def start_mock(
         self,
