@@ -241,10 +241,11 @@ class Engine:
             if post is None:
                 return []
             answers = await tx.answers_for_post(post.id)
-            return [
-                StoredAnswer(answer.message, answer.author, answer.text, tuple(await tx.votes_for_answer(answer.id)))
-                for answer in answers
-            ]
+            votes = await tx.votes_for_post(post.id)
+        return [
+            StoredAnswer(answer.message, answer.author, answer.text, tuple(votes.get(answer.id, ())))
+            for answer in answers
+        ]
 
     async def open_mock_thread(self, user: UserRef) -> ThreadRef | None:
         async with self.deps.store.transaction(user.workspace) as tx:

@@ -596,17 +596,21 @@ class SqlTransaction:
         statement = self._answers().where(ANSWERS.c.post_id == post_id).order_by(ANSWERS.c.created_at, ANSWERS.c.id)
         return [self._answer_record(row) for row in await self._db.execute(statement)]
 
-    async def votes_for_answer(self, answer_id: int) -> Sequence[StoredVote]:
+    async def votes_for_post(self, post_id: int) -> dict[int, list[StoredVote]]:
         statement = (
-            select(MEMBERS.c.external_id, MEMBERS.c.display_name, VOTES.c.emoji)
-            .select_from(VOTES.join(MEMBERS, MEMBERS.c.id == VOTES.c.voter_id))
-            .where(self._mine(VOTES), VOTES.c.answer_id == answer_id)
+            select(VOTES.c.answer_id, MEMBERS.c.external_id, MEMBERS.c.display_name, VOTES.c.emoji)
+            .select_from(
+                VOTES.join(MEMBERS, MEMBERS.c.id == VOTES.c.voter_id).join(ANSWERS, ANSWERS.c.id == VOTES.c.answer_id)
+            )
+            .where(self._mine(VOTES), ANSWERS.c.post_id == post_id)
             .order_by(VOTES.c.id)
         )
-        return [
-            StoredVote(self._user(row.external_id, row.display_name), row.emoji)
-            for row in await self._db.execute(statement)
-        ]
+        votes: dict[int, list[StoredVote]] = {}
+        for row in await self._db.execute(statement):
+            votes.setdefault(row.answer_id, []).append(
+                StoredVote(self._user(row.external_id, row.display_name), row.emoji)
+            )
+        return votes
 
     async def add_vote(self, *, answer_id: int, voter_id: int, author_id: int, emoji: str, at: datetime) -> bool:
         if voter_id == author_id:

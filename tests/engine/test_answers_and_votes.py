@@ -232,6 +232,26 @@ async def test_open_threads_and_stored_answers_for_reconciliation(harness: Harne
     assert thread not in [item.thread for item in await harness.engine.open_threads(CHANNEL.platform)]
 
 
+async def test_stored_answers_carry_their_own_votes(harness: Harness) -> None:
+    await open_rollout_question(harness)
+    first = await harness.post_answer(ALICE, ROLLOUT_STRONG)
+    second = await harness.post_answer(BOB, ROLLOUT_STRONG)
+    unvoted = await harness.post_answer(CAROL, ROLLOUT_WEAK)
+    await harness.react(BOB, first, "fire")
+    await harness.react(CAROL, second, "+1")
+    await harness.react(CAROL, first, "+1")
+    stored = {
+        answer.message.message_id: answer
+        for answer in await harness.engine.thread_answers(await harness.current_thread())
+    }
+    assert [(vote.voter, vote.emoji) for vote in stored[first.message.message_id].votes] == [
+        (BOB, "fire"),
+        (CAROL, "+1"),
+    ]
+    assert [(vote.voter, vote.emoji) for vote in stored[second.message.message_id].votes] == [(CAROL, "+1")]
+    assert stored[unvoted.message.message_id].votes == ()
+
+
 async def test_feedback_receipts_are_written_behind_and_flushed(harness: Harness) -> None:
     await open_rollout_question(harness)
     posted = await harness.post_answer(ALICE, ROLLOUT_WEAK)
