@@ -84,25 +84,26 @@ async def _claim_and_post(
     if post_id is None:
         log.info("channel %s already has its question for %s", channel.ref.channel_id, when)
         return []
-    return [post_effect(deps, channel, question, post_id)]
+    return [post_effect(deps, channel.ref, settings, question, post_id)]
 
 
 def post_effect(
     deps: Deps,
-    channel: ChannelRecord,
+    channel: ChannelRef,
+    settings: ChannelSettings,
     question: Question,
     post_id: int,
+    *,
     shared: dict[tuple[str, ChannelSettings], PostQuestion] | None = None,
 ) -> PostQuestion:
     """The post for a question; ``shared`` lets channels with the same question and settings share
     one (immutable) rendered document, which matters when a tick posts thousands at once."""
-    settings = channel.settings
     key = (question.id, settings)
     template = None if shared is None else shared.get(key)
     if template is None:
         closes_at = deps.clock.now() + settings.answer_window
         template = PostQuestion(
-            channel=channel.ref,
+            channel=channel,
             content=messages.daily_question(question, deps.catalog.pack(question.pack), settings, closes_at),
             thread_name=messages.thread_name(question, local_date(deps.clock.now(), settings.timezone)),
             post_id=post_id,
@@ -110,7 +111,7 @@ def post_effect(
         )
         if shared is not None:
             shared[key] = template
-    return replace(template, channel=channel.ref, post_id=post_id)
+    return replace(template, channel=channel, post_id=post_id)
 
 
 async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
@@ -173,13 +174,13 @@ async def claim_due_posts(deps: Deps, platform: Platform) -> list[PostQuestion]:
                 "skipped %d question(s): their packs have no questions, e.g. %s", len(empty), ", ".join(empty[:3])
             )
         documents: dict[tuple[str, ChannelSettings], PostQuestion] = {}
-        effects += [
-            post_effect(
-                deps, claimed.claim.due.channel, chosen[claimed.claim.due.channel.id], claimed.post_id, documents
-            )
-            for claimed in won
-            if claimed.claim.status is PostStatus.CLAIMED
-        ]
+        for claimed in won:
+            if claimed.claim.status is PostStatus.CLAIMED:
+                channel = claimed.claim.due.channel
+                question = chosen[channel.id]
+                effects.append(
+                    post_effect(deps, channel.ref, channel.settings, question, claimed.post_id, shared=documents)
+                )
         if not catch_up:
             break
     return effects
@@ -202,9 +203,8 @@ async def post_now(deps: Deps, tx: WorkspaceTransaction, channel: ChannelRecord,
 async def retry_post(deps: Deps, channel_ref: ChannelRef, post_id: int) -> list[Effect]:
     now = deps.clock.now()
     async with deps.store.transaction(channel_ref.workspace) as tx:
-        channel = await tx.channel(channel_ref)
-        post = await tx.post(post_id)
-        if channel is None or post is None:
+        post = await tx.post(post_id)  # carries its channel's settings: no channel lookup needed
+        if post is None:
             return []
         if not await tx.reclaim_post(post_id, claimed_before=now - deps.config.retry_backoff, at=now):
             return []
@@ -213,7 +213,7 @@ async def retry_post(deps: Deps, channel_ref: ChannelRef, post_id: int) -> list[
             await tx.set_post_status(post_id, PostStatus.SKIPPED)
             return []
         log.info("retrying the question post %s in channel %s", post_id, channel_ref.channel_id)
-        return [post_effect(deps, channel, question, post_id)]
+        return [post_effect(deps, post.channel, post.settings, question, post_id)]
 
 
 async def question_closing(deps: Deps, event: QuestionClosing) -> list[Effect]:
