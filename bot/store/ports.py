@@ -60,15 +60,10 @@ class StaleReferenceError(RuntimeError):
 @dataclass(frozen=True, slots=True)
 class PostRecord:
     id: int
-    channel_id: int
     channel: ChannelRef
     settings: ChannelSettings
     question_id: str
-    local_date: date
-    scheduled: bool
     status: PostStatus
-    due_at: datetime
-    message: MessageRef | None
     thread: ThreadRef | None
     posted_at: datetime | None
     closes_at: datetime | None
@@ -77,8 +72,6 @@ class PostRecord:
 @dataclass(frozen=True, slots=True)
 class AnswerRecord:
     id: int
-    post_id: int
-    member_id: int
     author: UserRef
     message: MessageRef
     text: str
@@ -86,7 +79,6 @@ class AnswerRecord:
     results: list[dict[str, Any]]
     late: bool
     feedback: MessageRef | None
-    created_at: datetime
     votes: int = 0
 
 
@@ -106,13 +98,11 @@ class MockRoundRecord:
 @dataclass(frozen=True, slots=True)
 class MockSessionRecord:
     id: int
-    member_id: int
     user: UserRef
     company: str
     plan: list[dict[str, str]]
     round_index: int
     stage: MockStage
-    channel: ChannelRef
     thread: ThreadRef | None
     status: MockStatus
     started_at: datetime

@@ -190,13 +190,8 @@ def _settings_of(values: tuple[str, str, str, int, str, str, bool]) -> ChannelSe
 # Columns of a post together with its channel's identity and settings, for PostRecord.
 _POST_COLUMNS = (
     Post.id,
-    Post.channel_id,
     Post.question_id,
-    Post.local_date,
-    Post.daily_slot,
     Post.status,
-    Post.due_at,
-    Post.message_id,
     Post.thread_channel_id,
     Post.thread_id,
     Post.posted_at,
@@ -213,23 +208,15 @@ _POST_COLUMNS = (
 
 
 def _post_record(row: Any, workspace: WorkspaceRef) -> PostRecord:
-    channel = ChannelRef(workspace.platform, workspace.workspace_id, row.channel_external_id)
-    message = thread = None
-    if row.message_id is not None:
-        message = MessageRef(channel, row.message_id)
+    thread = None
     if row.thread_id is not None and row.thread_channel_id is not None:
         thread = ThreadRef(ChannelRef(workspace.platform, workspace.workspace_id, row.thread_channel_id), row.thread_id)
     return PostRecord(
         id=row.id,
-        channel_id=row.channel_id,
-        channel=channel,
+        channel=ChannelRef(workspace.platform, workspace.workspace_id, row.channel_external_id),
         settings=_settings(row),
         question_id=row.question_id,
-        local_date=row.local_date,
-        scheduled=row.daily_slot is not None,
         status=PostStatus(row.status),
-        due_at=row.due_at,
-        message=message,
         thread=thread,
         posted_at=row.posted_at,
         closes_at=row.closes_at,
@@ -492,7 +479,15 @@ class SqlTransaction:
         )
         return (
             select(
-                ANSWERS,
+                ANSWERS.c.id,
+                ANSWERS.c.message_channel_id,
+                ANSWERS.c.message_id,
+                ANSWERS.c.text,
+                ANSWERS.c.score,
+                ANSWERS.c.results,
+                ANSWERS.c.late,
+                ANSWERS.c.feedback_channel_id,
+                ANSWERS.c.feedback_message_id,
                 MEMBERS.c.external_id.label("member_external_id"),
                 MEMBERS.c.display_name.label("member_display_name"),
                 votes.label("votes"),
@@ -507,8 +502,6 @@ class SqlTransaction:
             feedback = MessageRef(self._channel_ref(row.feedback_channel_id), row.feedback_message_id)
         return AnswerRecord(
             id=row.id,
-            post_id=row.post_id,
-            member_id=row.member_id,
             author=self._user(row.member_external_id, row.member_display_name),
             message=MessageRef(self._channel_ref(row.message_channel_id), row.message_id),
             text=row.text,
@@ -516,7 +509,6 @@ class SqlTransaction:
             results=list(row.results),
             late=row.late,
             feedback=feedback,
-            created_at=row.created_at,
             votes=int(row.votes),
         )
 
@@ -748,13 +740,11 @@ class SqlTransaction:
             thread = ThreadRef(self._channel_ref(session.thread_channel_id), session.thread_id)
         return MockSessionRecord(
             id=session.id,
-            member_id=session.member_id,
             user=self._user(member.external_id, member.display_name),
             company=session.company,
             plan=list(session.plan),
             round_index=session.round_index,
             stage=MockStage(session.stage),
-            channel=self._channel_ref(session.channel_id),
             thread=thread,
             status=MockStatus(session.status),
             started_at=session.started_at,
