@@ -32,7 +32,6 @@ from sqlalchemy import (
     delete,
     func,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -78,18 +77,19 @@ WORKSPACES = cast(Table, Workspace.__table__)
 # Rows a multi-row INSERT carries at once: well inside SQLite's bound-variable limit.
 CHUNK = 400
 MEMBER_CACHE_SIZE = 100_000
-# What a due channel's record needs: not its audit timestamps, which would be parsed for nothing.
-_DUE_COLUMNS = (
-    "id",
-    "workspace_id",
-    "external_id",
-    "schedule",
-    "timezone",
-    "answer_window_minutes",
-    "feedback_visibility",
-    "enabled",
-    "next_due_at",
+# A channel's settings, with the JSON columns as text (a CAST, so no driver decodes them):
+# _settings builds each distinct combination once, and thousands of channels share a few.
+_SETTINGS_COLUMNS = (
+    CHANNELS.c.schedule,
+    CHANNELS.c.timezone,
+    CHANNELS.c.packs.cast(Text).label("packs"),
+    CHANNELS.c.answer_window_minutes,
+    CHANNELS.c.vote_emojis.cast(Text).label("vote_emojis"),
+    CHANNELS.c.feedback_visibility,
+    CHANNELS.c.enabled,
 )
+# What a ChannelRecord needs: not the audit timestamps, which would be parsed for nothing.
+_CHANNEL_COLUMNS = (CHANNELS.c.id, CHANNELS.c.external_id, CHANNELS.c.next_due_at, *_SETTINGS_COLUMNS)
 _LIVE_POST = (PostStatus.POSTED.value, PostStatus.CLOSING.value, PostStatus.CLOSED.value)
 
 
@@ -164,11 +164,17 @@ class _HotStatements:
 
 
 def _settings(row: Any) -> ChannelSettings:
-    # JSON columns arrive decoded, or as raw text from the scheduler's bulk query (see due_channels).
-    packs = row.packs if isinstance(row.packs, str) else json.dumps(row.packs)
-    emojis = row.vote_emojis if isinstance(row.vote_emojis, str) else json.dumps(row.vote_emojis)
+    """The settings of a row that selected ``_SETTINGS_COLUMNS``."""
     return _settings_of(
-        (row.schedule, row.timezone, packs, row.answer_window_minutes, emojis, row.feedback_visibility, row.enabled)
+        (
+            row.schedule,
+            row.timezone,
+            row.packs,
+            row.answer_window_minutes,
+            row.vote_emojis,
+            row.feedback_visibility,
+            row.enabled,
+        )
     )
 
 
@@ -189,21 +195,15 @@ def _settings_of(values: tuple[str, str, str, int, str, str, bool]) -> ChannelSe
 
 # Columns of a post together with its channel's identity and settings, for PostRecord.
 _POST_COLUMNS = (
-    Post.id,
-    Post.question_id,
-    Post.status,
-    Post.thread_channel_id,
-    Post.thread_id,
-    Post.posted_at,
-    Post.closes_at,
-    Channel.external_id.label("channel_external_id"),
-    Channel.schedule,
-    Channel.timezone,
-    Channel.packs,
-    Channel.answer_window_minutes,
-    Channel.vote_emojis,
-    Channel.feedback_visibility,
-    Channel.enabled,
+    POSTS.c.id,
+    POSTS.c.question_id,
+    POSTS.c.status,
+    POSTS.c.thread_channel_id,
+    POSTS.c.thread_id,
+    POSTS.c.posted_at,
+    POSTS.c.closes_at,
+    CHANNELS.c.external_id.label("channel_external_id"),
+    *_SETTINGS_COLUMNS,
 )
 
 
@@ -343,12 +343,12 @@ class SqlTransaction:
 
     async def channel(self, channel: ChannelRef) -> ChannelRecord | None:
         self._check(channel)
-        statement = select(CHANNELS).where(self._mine(CHANNELS), CHANNELS.c.external_id == channel.channel_id)
+        statement = select(*_CHANNEL_COLUMNS).where(self._mine(CHANNELS), CHANNELS.c.external_id == channel.channel_id)
         row = (await self._db.execute(statement)).first()
         return None if row is None else _channel_record(row, self.workspace)
 
     async def channels(self) -> Sequence[ChannelRecord]:
-        rows = await self._db.execute(select(CHANNELS).where(self._mine(CHANNELS)).order_by(CHANNELS.c.id))
+        rows = await self._db.execute(select(*_CHANNEL_COLUMNS).where(self._mine(CHANNELS)).order_by(CHANNELS.c.id))
         return [_channel_record(row, self.workspace) for row in rows]
 
     async def save_channel(
@@ -1015,12 +1015,8 @@ class SqlStore:
 
     async def due_channels(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueChannel]:
         workspaces = WORKSPACES
-        # Settings columns as raw JSON text: thousands of due channels share a few settings, and
-        # _settings decodes each distinct combination once.
-        raw_json = [type_coerce(CHANNELS.c[name], Text).label(name) for name in ("packs", "vote_emojis")]
-        columns = [CHANNELS.c[name] for name in _DUE_COLUMNS]
         statement = (
-            select(*columns, *raw_json, workspaces.c.external_id.label("workspace_external_id"))
+            select(*_CHANNEL_COLUMNS, CHANNELS.c.workspace_id, workspaces.c.external_id.label("workspace_external_id"))
             .select_from(CHANNELS.join(workspaces, workspaces.c.id == CHANNELS.c.workspace_id))
             .where(CHANNELS.c.platform == platform.value, CHANNELS.c.next_due_at <= now, CHANNELS.c.enabled.is_(True))
             .order_by(CHANNELS.c.next_due_at)
