@@ -726,12 +726,19 @@ class SqlTransaction:
 
     # -- mock interviews -------------------------------------------------------------------------
 
-    async def _mock_record(self, session: Row[Any]) -> MockSessionRecord:
-        member = (
-            await self._db.execute(
-                select(MEMBERS.c.external_id, MEMBERS.c.display_name).where(MEMBERS.c.id == session.member_id)
+    def _sessions(self) -> Select[Any]:
+        """Mock sessions with their member's identity, for ``_mock_record``."""
+        return (
+            select(
+                SESSIONS,
+                MEMBERS.c.external_id.label("member_external_id"),
+                MEMBERS.c.display_name.label("member_display_name"),
             )
-        ).one()
+            .select_from(SESSIONS.join(MEMBERS, MEMBERS.c.id == SESSIONS.c.member_id))
+            .where(self._mine(SESSIONS))
+        )
+
+    async def _mock_record(self, session: Row[Any]) -> MockSessionRecord:
         rounds = await self._db.execute(
             select(ROUNDS).where(self._mine(ROUNDS), ROUNDS.c.session_id == session.id).order_by(ROUNDS.c.position)
         )
@@ -740,7 +747,7 @@ class SqlTransaction:
             thread = ThreadRef(self._channel_ref(session.thread_channel_id), session.thread_id)
         return MockSessionRecord(
             id=session.id,
-            user=self._user(member.external_id, member.display_name),
+            user=self._user(session.member_external_id, session.member_display_name),
             company=session.company,
             plan=list(session.plan),
             round_index=session.round_index,
@@ -765,7 +772,7 @@ class SqlTransaction:
         )
 
     async def _one_mock(self, *conditions: ColumnElement[bool]) -> MockSessionRecord | None:
-        row = (await self._db.execute(select(SESSIONS).where(self._mine(SESSIONS), *conditions))).first()
+        row = (await self._db.execute(self._sessions().where(*conditions))).first()
         return None if row is None else await self._mock_record(row)
 
     async def open_mock(self, member_id: int) -> MockSessionRecord | None:
@@ -866,9 +873,7 @@ class SqlTransaction:
             select(func.count(VOTES.c.id)).where(self._mine(VOTES), VOTES.c.author_id == member_id)
         )
         sessions = await self._db.execute(
-            select(SESSIONS)
-            .where(self._mine(SESSIONS), SESSIONS.c.member_id == member_id)
-            .order_by(SESSIONS.c.started_at, SESSIONS.c.id)
+            self._sessions().where(SESSIONS.c.member_id == member_id).order_by(SESSIONS.c.started_at, SESSIONS.c.id)
         )
         mocks = []
         for session in sessions.all():
