@@ -17,11 +17,11 @@ from bot.store.ports import AnswerRecord, PostRecord, PostStatus, WorkspaceTrans
 log = logging.getLogger(__name__)
 
 
-def _limits(deps: Deps) -> Limits:
-    return Limits(deps.config.max_answer_chars, deps.config.min_answer_words)
-
-
-def refusal(problem: AnswerProblem, text: str, deps: Deps) -> Document:
+def refusal(deps: Deps, text: str) -> Document | None:
+    """Why ``text`` is not taken as an answer, in the member's words; ``None`` when it is one."""
+    problem = answer_problem(text, Limits(deps.config.max_answer_chars, deps.config.min_answer_words))
+    if problem is None:
+        return None
     if problem is AnswerProblem.EMPTY:
         return messages.answer_refused_empty()
     if problem is AnswerProblem.TOO_LONG:
@@ -35,7 +35,6 @@ def _private(post: PostRecord, thread: ThreadRef, user: UserRef, content: Docume
 
 def _deliver_feedback(
     *,
-    visibility: FeedbackVisibility,
     post: PostRecord,
     thread: ThreadRef,
     message: MessageRef,
@@ -44,7 +43,7 @@ def _deliver_feedback(
     content: Document,
     previous: MessageRef | None,
 ) -> list[Effect]:
-    if visibility is FeedbackVisibility.PRIVATE:
+    if post.settings.feedback is FeedbackVisibility.PRIVATE:
         return [
             SendEphemeral(
                 channel=post.channel, user=author, content=content, thread=thread, feedback_for_answer=answer_id
@@ -66,9 +65,9 @@ async def _store_new_answer(
     text: str,
     edited: bool,
 ) -> list[Effect]:
-    problem = answer_problem(text, _limits(deps))
-    if problem is not None:
-        return [_private(post, thread, author, refusal(problem, text, deps))]
+    refused = refusal(deps, text)
+    if refused is not None:
+        return [_private(post, thread, author, refused)]
     question = deps.catalog.question(post.question_id)
     if question is None:
         return [_private(post, thread, author, messages.question_retired())]
@@ -90,7 +89,6 @@ async def _store_new_answer(
         return []  # this message is already stored (delivered again under another event id)
     content = messages.answer_feedback(card, author=author, late=late, edited=edited)
     return _deliver_feedback(
-        visibility=post.settings.feedback,
         post=post,
         thread=thread,
         message=message,
@@ -132,9 +130,9 @@ async def answer_edited(deps: Deps, tx: WorkspaceTransaction, post: PostRecord, 
         )
     if existing.author != event.author or existing.text == text:
         return []  # platforms also send "edits" for unfurls and attachments that leave the text alone
-    problem = answer_problem(text, _limits(deps))
-    if problem is not None:
-        return [_private(post, thread, event.author, refusal(problem, text, deps))]
+    refused = refusal(deps, text)
+    if refused is not None:
+        return [_private(post, thread, event.author, refused)]
     question = deps.catalog.question(post.question_id)
     if question is None:
         return []
@@ -142,7 +140,6 @@ async def answer_edited(deps: Deps, tx: WorkspaceTransaction, post: PostRecord, 
     await tx.update_answer(existing.id, text=text, score=card.score, results=results_to_json(card), at=deps.clock.now())
     content = messages.answer_feedback(card, author=event.author, late=existing.late, edited=True)
     return _deliver_feedback(
-        visibility=post.settings.feedback,
         post=post,
         thread=thread,
         message=event.message,

@@ -16,14 +16,7 @@ from bot.documents import Block, Document
 from bot.effects import Effect, ReplyInThread, SendEphemeral, StartMockThread
 from bot.engine.answers import refusal
 from bot.engine.deps import Deps
-from bot.engine.scoring import (
-    Limits,
-    answer_problem,
-    normalise,
-    results_from_json,
-    results_to_json,
-    score,
-)
+from bot.engine.scoring import normalise, results_from_json, results_to_json, score
 from bot.events import AnswerPosted, MockRequested
 from bot.feedback import summarise
 from bot.questions import Question
@@ -214,10 +207,9 @@ async def mock_answer(
     rounds = {r.position: r for r in session.rounds}
     current = rounds.get(session.round_index)
     skipping = text.lower().strip(" .!") in SKIP_WORDS
-    if not skipping:
-        problem = answer_problem(text, Limits(deps.config.max_answer_chars, deps.config.min_answer_words))
-        if problem is not None:
-            return [_reply(session, event, refusal(problem, text, deps))]
+    refused = None if skipping else refusal(deps, text)
+    if refused is not None:
+        return [_reply(session, event, refused)]
 
     if session.stage is MockStage.ANSWER:
         if skipping:
