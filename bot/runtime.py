@@ -46,7 +46,7 @@ class BotApp:
         await self.store.close()
 
 
-async def build_app(settings: Settings, *, clock: Clock | None = None, default_timezone: str = "UTC") -> BotApp:
+async def build_app(settings: Settings, *, clock: Clock | None = None) -> BotApp:
     """Load and validate packs, open and check the database, build the engine. Fails before serving."""
     catalog = load_catalog(settings.extra_question_dirs)
     database = create_engine(settings.database_url)
@@ -57,7 +57,7 @@ async def build_app(settings: Settings, *, clock: Clock | None = None, default_t
         raise
     store = SqlStore(database)
     clock = clock or SystemClock()
-    config = EngineConfig(grace=settings.grace, default_timezone=default_timezone)
+    config = EngineConfig(grace=settings.grace)
     engine = Engine(Deps(store=store, catalog=catalog, clock=clock, config=config))
     log.info(
         "loaded %d questions in %d packs; database %s",

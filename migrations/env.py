@@ -17,9 +17,6 @@ target_metadata = _target_metadata()
 
 
 def _url() -> str:
-    configured = config.attributes.get("database_url")
-    if configured:
-        return str(configured)
     return Settings.from_env(os.environ).database_url
 
 
