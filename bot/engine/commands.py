@@ -19,6 +19,8 @@ from bot.store.ports import ChannelRecord, PostStatus, WorkspaceTransaction
 log = logging.getLogger(__name__)
 
 ADMIN_ONLY = frozenset({"setup", "post", "skip", "pause", "resume"})
+# Commands that change what is stored claim their event id first, so a redelivery runs them once.
+CHANGES_STATE = ADMIN_ONLY | {"forget"}
 ALIASES = {
     "config": "setup",
     "settings": "setup",
@@ -145,9 +147,7 @@ async def command(deps: Deps, event: CommandInvoked) -> list[Effect]:
     if name in ADMIN_ONLY and not event.is_admin:
         return _private(event, messages.admin_only())
     async with deps.store.transaction(event.channel.workspace) as tx:
-        if name in {"setup", "post", "skip", "pause", "resume", "forget"} and not await tx.claim_event(
-            event.event_id, deps.clock.now()
-        ):
+        if name in CHANGES_STATE and not await tx.claim_event(event.event_id, deps.clock.now()):
             return []
         match name:
             case "setup":
