@@ -223,6 +223,12 @@ def _post_record(row: Any, workspace: WorkspaceRef) -> PostRecord:
     )
 
 
+def _workspace_id(workspace: WorkspaceRef) -> Select[Any]:
+    return select(WORKSPACES.c.id).where(
+        WORKSPACES.c.platform == workspace.platform.value, WORKSPACES.c.external_id == workspace.workspace_id
+    )
+
+
 def _channel_record(row: Any, workspace: WorkspaceRef) -> ChannelRecord:
     ref = ChannelRef(workspace.platform, workspace.workspace_id, row.external_id)
     return ChannelRecord(row.id, ref, _settings(row), row.next_due_at)
@@ -978,21 +984,18 @@ class SqlStore:
         cached = self._workspace_keys.get(workspace)
         if cached is not None:
             return cached
-        table = WORKSPACES
-        lookup = select(table.c.id).where(
-            table.c.platform == workspace.platform.value, table.c.external_id == workspace.workspace_id
-        )
+        lookup = _workspace_id(workspace)
         found = (await connection.execute(lookup)).scalar_one_or_none()
         if found is None:
             statement = self._inserts.ignore_conflicts(
-                table,
+                WORKSPACES,
                 {
                     "platform": workspace.platform.value,
                     "external_id": workspace.workspace_id,
                     "created_at": datetime.now(UTC),
                 },
             )
-            found = (await connection.execute(statement.returning(table.c.id))).scalar_one_or_none()
+            found = (await connection.execute(statement.returning(WORKSPACES.c.id))).scalar_one_or_none()
             if found is None:
                 found = (await connection.execute(lookup)).scalar_one()
         key = int(found)
@@ -1019,10 +1022,9 @@ class SqlStore:
     # -- the scheduler's cross-workspace queries -------------------------------------------------
 
     async def due_channels(self, platform: Platform, now: datetime, limit: int) -> Sequence[DueChannel]:
-        workspaces = WORKSPACES
         statement = (
-            select(*_CHANNEL_COLUMNS, CHANNELS.c.workspace_id, workspaces.c.external_id.label("workspace_external_id"))
-            .select_from(CHANNELS.join(workspaces, workspaces.c.id == CHANNELS.c.workspace_id))
+            select(*_CHANNEL_COLUMNS, CHANNELS.c.workspace_id, WORKSPACES.c.external_id.label("workspace_external_id"))
+            .select_from(CHANNELS.join(WORKSPACES, WORKSPACES.c.id == CHANNELS.c.workspace_id))
             .where(CHANNELS.c.platform == platform.value, CHANNELS.c.next_due_at <= now, CHANNELS.c.enabled.is_(True))
             .order_by(CHANNELS.c.next_due_at)
             .limit(limit)
@@ -1166,12 +1168,11 @@ class SqlStore:
         )
 
     async def open_posts(self, platform: Platform) -> Sequence[OpenPost]:
-        workspaces = WORKSPACES
         statement = (
-            select(*_POST_COLUMNS, workspaces.c.external_id.label("workspace_external_id"))
+            select(*_POST_COLUMNS, WORKSPACES.c.external_id.label("workspace_external_id"))
             .select_from(
                 POSTS.join(CHANNELS, CHANNELS.c.id == POSTS.c.channel_id).join(
-                    workspaces, workspaces.c.id == POSTS.c.workspace_id
+                    WORKSPACES, WORKSPACES.c.id == POSTS.c.workspace_id
                 )
             )
             .where(POSTS.c.platform == platform.value, POSTS.c.status == PostStatus.POSTED.value)
@@ -1222,28 +1223,20 @@ class SqlStore:
             ]
 
     async def purge_workspace(self, workspace: WorkspaceRef) -> bool:
-        table = WORKSPACES
         async with self.engine.begin() as connection:
-            key = (
-                await connection.execute(
-                    select(table.c.id).where(
-                        table.c.platform == workspace.platform.value, table.c.external_id == workspace.workspace_id
-                    )
-                )
-            ).scalar_one_or_none()
+            key = (await connection.execute(_workspace_id(workspace))).scalar_one_or_none()
             self._forget_workspace(workspace)
             if key is None:
                 return False
             # Children first, so the purge does not depend on the database enforcing cascades.
             for child in (VOTES, ANSWERS, ROUNDS, SESSIONS, POSTS, CHANNELS, EVENTS, MEMBERS):
                 await connection.execute(delete(child).where(child.c.workspace_id == key))
-            await connection.execute(delete(table).where(table.c.id == key))
+            await connection.execute(delete(WORKSPACES).where(WORKSPACES.c.id == key))
             return True
 
     async def prune_events(self, older_than: datetime) -> int:
-        table = EVENTS
         async with self.engine.begin() as connection:
-            result = await connection.execute(delete(table).where(table.c.processed_at < older_than))
+            result = await connection.execute(delete(EVENTS).where(EVENTS.c.processed_at < older_than))
             return int(result.rowcount)
 
     async def close(self) -> None:
