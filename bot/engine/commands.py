@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 
 from bot import messages
 from bot.channel_settings import ChannelSettings, SettingsError, apply_options, default_settings
@@ -103,7 +104,7 @@ async def _skip(deps: Deps, tx: WorkspaceTransaction, event: CommandInvoked) -> 
 
 async def _pause(deps: Deps, tx: WorkspaceTransaction, event: CommandInvoked, *, pause: bool) -> list[Effect]:
     channel = await _channel_or_default(deps, tx, event)
-    settings = apply_options(channel.settings, {"enabled": "no" if pause else "yes"}, deps.catalog)
+    settings = replace(channel.settings, enabled=not pause)
     upcoming = None if pause else next_due(settings.schedule, settings.timezone, deps.clock.now())
     await tx.save_channel(event.channel, settings, upcoming, deps.clock.now())
     return _private(event, messages.paused(pause, upcoming, settings.timezone))
