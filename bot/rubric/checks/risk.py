@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.rubric.evidence import listed, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
-from bot.rubric.lexicon import terms, union
+from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText, Sentence
 from bot.rubric.vocabulary import CAUSAL
 
@@ -60,7 +60,6 @@ STOPPED = terms(
     "lost", "churn*", "abandon*", "give up", "locked out", "suspend*", "wait*", "fewer", "turn down", "turned down",
     name="stopped",
 )  # fmt: skip
-_ERRORS = union([FALSE_POSITIVE, FALSE_NEGATIVE])
 
 
 def _blocks_good(sentence: Sentence) -> bool:
