@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rubric.evidence import listed, result
+from bot.rubric.evidence import listed, quantified_near, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText, Sentence
@@ -79,7 +79,7 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
     priced = [
         sentence
         for position, sentence in enumerate(answer.prose)
-        if (sentence.mask & FALSE_NEGATIVE.bit or _blocks_good(sentence)) and _quantified_near(answer, position)
+        if (sentence.mask & FALSE_NEGATIVE.bit or _blocks_good(sentence)) and quantified_near(answer, position)
     ]
     controls: dict[str, Sentence] = {}
     for name, group in (("regulation", REGULATION), ("an audit trail", AUDIT), ("an appeal path", APPEAL)):
@@ -128,7 +128,3 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
         "Define the cost of a false positive and a false negative in money, then the audit trail and the "
         "appeal path a regulator would expect.",
     )
-
-
-def _quantified_near(answer: AnswerText, position: int) -> bool:
-    return any(sentence.quantities for sentence in answer.prose[max(0, position - 1) : position + 2])
