@@ -6,6 +6,7 @@ identical on Slack, Discord and the console: renderers only map structure to the
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,14 +60,20 @@ def summarise(card: Scorecard, *, max_misses: int = 3, max_strengths: int = 2) -
     )
 
 
+def _not_passed(cards: Sequence[Scorecard], *, penalties: bool) -> list[tuple[str, int]]:
+    """Check ids ordered by how many answers did not pass them (ties by id): (check id, count)."""
+    counts = Counter(
+        result.check_id
+        for card in cards
+        for result in card.results
+        if result.status is not Status.PASS and (penalties or not _is_penalty(result))
+    )
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def most_missed(cards: Sequence[Scorecard]) -> list[tuple[str, int]]:
     """Signal check ids ordered by how many answers did not pass them: (check id, count)."""
-    counts: dict[str, int] = {}
-    for card in cards:
-        for result in card.results:
-            if not _is_penalty(result) and result.status is not Status.PASS:
-                counts[result.check_id] = counts.get(result.check_id, 0) + 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return _not_passed(cards, penalties=False)
 
 
 def missed_phrase(check_id: str) -> str:
@@ -81,16 +88,10 @@ def common_gaps(cards: Sequence[Scorecard], *, limit: int = 3) -> list[str]:
     Only gaps shared by at least two answers (or the only answer) are worth a line.
     """
     total = len(cards)
-    counts: dict[str, int] = {}
-    for card in cards:
-        for result in card.results:
-            if result.status is not Status.PASS:
-                counts[result.check_id] = counts.get(result.check_id, 0) + 1
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     threshold = 1 if total == 1 else 2
     return [
         f"{count} of {total} answer{'s' if total != 1 else ''} {missed_phrase(check_id)}"
-        for check_id, count in ranked[:limit]
+        for check_id, count in _not_passed(cards, penalties=True)[:limit]
         if count >= threshold
     ]
 
@@ -142,7 +143,6 @@ def feedback_card(card: Scorecard, *, heading: str) -> Document:
 
 STATUS_MARK = {Status.PASS: "✓", Status.PARTIAL: "½", Status.MISS: "✗"}
 # For a penalty check, "pass" means the anti-pattern is absent: say so in words members understand.
-_PENALTY_MARK = {Status.PASS: "✓", Status.PARTIAL: "½", Status.MISS: "✗"}
 _PENALTY_WORD = {Status.PASS: "not shown", Status.PARTIAL: "partly shown", Status.MISS: "shown"}
 
 
@@ -151,7 +151,7 @@ def _breakdown_heading(card: Scorecard, result: CheckResult) -> str:
     if spec.kind is CheckKind.PENALTY:
         lost = round(points_lost(card, result))
         cost = f", −{lost}" if lost else ""
-        return f"{_PENALTY_MARK[result.status]} {spec.title} ({_PENALTY_WORD[result.status]}{cost})"
+        return f"{STATUS_MARK[result.status]} {spec.title} ({_PENALTY_WORD[result.status]}{cost})"
     return f"{STATUS_MARK[result.status]} {spec.title} ({result.status.value})"
 
 

@@ -7,7 +7,7 @@ document only as a ``Quote`` or as a literal string, never as markup.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -47,8 +47,9 @@ def _doc(title: str | None, blocks: Sequence[Block], summary: str, tone: Tone = 
     return Document(title, tuple(blocks), summary=summary, tone=tone)
 
 
-def _short(text: str, limit: int = 70) -> str:
-    return excerpt(text, limit)
+def _count(number: int, noun: str) -> str:
+    """``1 answer``, ``3 answers``."""
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 # -- the daily question ----------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def daily_question(question: Question, pack: Pack | None, settings: ChannelSetti
                 f"react with {votes} to vote for the answers you find strongest. Edit your answer to be re-scored."
             ),
         ],
-        summary=f"Question of the day: {_short(question.prompt, 120)}",
+        summary=f"Question of the day: {excerpt(question.prompt, 120)}",
         tone=Tone.QUESTION,
     )
 
@@ -97,7 +98,7 @@ def answer_feedback(card: Scorecard, *, author: UserRef, late: bool, edited: boo
     if late:
         extra.append(note("This question has closed, so the answer is scored for practice but not counted."))
     closing = note("Edit your answer to be scored again.")
-    return Document(document.title, (*extra, *document.blocks, closing), document.summary, document.tone)
+    return replace(document, blocks=(*extra, *document.blocks, closing))
 
 
 def answer_refused_empty() -> Document:
@@ -173,18 +174,13 @@ def wrap_up(question: Question | None, answers: Sequence[WrapUpAnswer], late_cou
         blocks.append(paragraph("No answers came in before this question closed."))
     else:
         members = len({answer.author for answer in answers})
-        blocks.append(
-            paragraph(
-                f"{len(answers)} answer{'s' if len(answers) != 1 else ''} from {members} "
-                f"member{'s' if members != 1 else ''}."
-            )
-        )
+        blocks.append(paragraph(f"{_count(len(answers), 'answer')} from {_count(members, 'member')}."))
         voted = [a for a in answers if a.votes > 0]
         if voted:
             pick = max(voted, key=lambda a: (a.votes, a.score))
             blocks += [
                 Heading("Community pick"),
-                paragraph(Mention(pick.author), f" with {pick.votes} vote{'s' if pick.votes != 1 else ''}:"),
+                paragraph(Mention(pick.author), f" with {_count(pick.votes, 'vote')}:"),
                 Quote(excerpt(pick.text, QUOTE_LIMIT)),
             ]
         best = max(answers, key=lambda a: (a.score, a.votes))
@@ -197,8 +193,7 @@ def wrap_up(question: Question | None, answers: Sequence[WrapUpAnswer], late_cou
         blocks.append(note(f"A follow-up to think about: {question.followups[0]}"))
     if late_count:
         blocks.append(note(f"{late_count} answer(s) arrived after the close and are not counted."))
-    counted = f"{len(answers)} answer{'s' if len(answers) != 1 else ''}"
-    return _doc(title, blocks, summary=f"{title}: {counted}", tone=Tone.SUMMARY)
+    return _doc(title, blocks, summary=f"{title}: {_count(len(answers), 'answer')}", tone=Tone.SUMMARY)
 
 
 # -- mock interviews -------------------------------------------------------------------------------
@@ -270,7 +265,7 @@ def mock_intro(user: UserRef, pack: Pack, total: int, first: list[Block]) -> Doc
             paragraph(
                 "A mock interview for ",
                 Mention(user),
-                f": {total} round{'s' if total != 1 else ''}, each a question, your answer, feedback and one "
+                f": {_count(total, 'round')}, each a question, your answer, feedback and one "
                 "follow-up push-back, then a debrief with a verdict.",
             ),
             *first,
@@ -335,7 +330,7 @@ def mock_debrief(user: UserRef, pack: Pack, rounds: Sequence[DebriefRound], *, e
     label, explanation = verdict(answered)
     overall = round(sum(answered) / len(answered)) if answered else 0
     lines = [
-        f"{r.title}: {'skipped' if r.score is None else f'{r.score}/100'} — {_short(r.question, 80)}" for r in rounds
+        f"{r.title}: {'skipped' if r.score is None else f'{r.score}/100'} — {excerpt(r.question, 80)}" for r in rounds
     ]
     blocks: list[Block] = [
         paragraph("Debrief for ", Mention(user), "." + (" The interview was ended early." if ended_early else "")),
@@ -510,7 +505,7 @@ def leaderboard(rows: Sequence[Standing], *, weekly: bool) -> Document:
         (
             f"{position}. ",
             Mention(row.user),
-            f" — {row.points} points, {row.answered} answered, {row.votes} vote{'s' if row.votes != 1 else ''}"
+            f" — {row.points} points, {row.answered} answered, {_count(row.votes, 'vote')}"
             + (f", {row.streak}-day streak" if row.streak > 1 else ""),
         )
         for position, row in enumerate(rows, start=1)
@@ -551,7 +546,7 @@ def stats(data: PersonalStats) -> Document:
         ("Average score", f"{data.average}/100" if data.average is not None else "—"),
         ("Best score", f"{data.best}/100" if data.best is not None else "—"),
         ("Votes received", str(data.votes)),
-        ("Streak", f"{data.streak} day{'s' if data.streak != 1 else ''}"),
+        ("Streak", _count(data.streak, "day")),
         ("Rank", f"{data.rank} of {data.members}" if data.rank else "—"),
     ]
     blocks: list[Block] = [Fields(tuple(fields))]
@@ -562,12 +557,7 @@ def stats(data: PersonalStats) -> Document:
 
 def home(data: PersonalStats) -> Document:
     document = stats(data)
-    return Document(
-        "practice-bot",
-        (*document.blocks, Heading("Commands"), bullets(HELP_LINES)),
-        summary=document.summary,
-        tone=document.tone,
-    )
+    return replace(document, title="practice-bot", blocks=(*document.blocks, Heading("Commands"), bullets(HELP_LINES)))
 
 
 def export_ready() -> Document:

@@ -65,10 +65,6 @@ class Catalog:
     def pack(self, name: str) -> Pack | None:
         return self.packs.get(name.strip().lower())
 
-    @property
-    def companies(self) -> tuple[Pack, ...]:
-        return tuple(pack for pack in self.packs.values() if pack.kind == "company")
-
     def questions_in(self, pack_names: Iterable[str]) -> Sequence[Question]:
         return tuple(q for name in pack_names if (pack := self.pack(name)) for q in pack.questions)
 

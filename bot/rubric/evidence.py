@@ -26,6 +26,11 @@ def supporting(answer: AnswerText, position: int, bits: int, span: int = 1) -> l
     return [s for offset, s in enumerate(around) if start + offset == position or s.mask & bits]
 
 
+def quantified_near(answer: AnswerText, position: int) -> bool:
+    """Whether prose sentence ``position`` or a neighbour holds a quantity (a number with a unit)."""
+    return any(sentence.quantities for sentence in answer.prose[max(0, position - 1) : position + 2])
+
+
 def terms_in(group: Terms, sentences: Iterable[Sentence]) -> list[str]:
     """Distinct words or phrases of ``group`` in ``sentences``, in order of first appearance."""
     seen: dict[str, None] = {}

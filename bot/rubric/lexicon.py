@@ -75,15 +75,13 @@ def tokenize_each(lowered: Sequence[str]) -> list[tuple[str, ...]]:
 class Terms:
     """A class of words and phrases that checks look for; matching is a bit test."""
 
-    __slots__ = ("bit", "heads", "name", "phrases", "prefixes", "words")
+    __slots__ = ("bit", "heads", "name")
 
     def __init__(self, name: str, bit: int) -> None:
         self.name = name
         self.bit = bit
-        self.words: set[str] = set()
-        self.prefixes: tuple[str, ...] = ()
-        self.phrases: list[tuple[Element, ...]] = []
-        self.heads: dict[str, list[tuple[Element, ...]]] = {}  # phrases by first word
+        # Phrases by first word, for ``found_terms``; words and prefixes are matched by the token index.
+        self.heads: dict[str, list[tuple[Element, ...]]] = {}
 
     def __repr__(self) -> str:
         return f"Terms({self.name!r})"
@@ -213,7 +211,6 @@ def terms(*patterns: str, name: str = "") -> Terms:
     """Register a class of terms. Call at import time: registering clears the token cache."""
     bit = 1 << (len(_ALL) + _RESERVED_BITS)
     group = Terms(name or patterns[0], bit)
-    prefixes: list[str] = []
     for pattern in patterns:
         elements = _elements(pattern)
         if len(elements) == 1:
@@ -221,15 +218,12 @@ def terms(*patterns: str, name: str = "") -> Terms:
             if is_prefix:
                 if len(word) < 2:
                     raise ValueError(f"prefix {pattern!r} is too short to be useful")
-                prefixes.append(word)
                 _PREFIX[word] = _PREFIX.get(word, 0) | bit
             else:
-                group.words.add(word)
                 _EXACT[word] = _EXACT.get(word, 0) | bit
             continue
         if elements[0][1]:
             raise ValueError(f"phrase {pattern!r}: the first word cannot be a prefix")
-        group.phrases.append(elements)
         group.heads.setdefault(elements[0][0], []).append(elements)
         offset, size = _key(elements)
         key = tuple(word for word, _ in elements[offset : offset + size])
@@ -238,7 +232,6 @@ def terms(*patterns: str, name: str = "") -> Terms:
             _PAIRS[key[0], key[1]] = _index_key(key)
         else:
             _SINGLES[key[0]] = _index_key(key)
-    group.prefixes = tuple(prefixes)
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
     _TOKEN_MASKS.clear()

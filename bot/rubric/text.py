@@ -81,7 +81,6 @@ _UNITS: dict[str, str] = {
     "x": "multiple",
 }
 _TWO_WORD_PERCENT = frozenset({("per", "cent"), ("basis", "point"), ("basis", "points"), ("percentage", "points")})
-_DIGIT = re.compile(r"\d")
 
 _NUMBER_WORD_SET = frozenset(
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety".split()

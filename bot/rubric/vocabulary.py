@@ -38,7 +38,6 @@ DECIDE = terms(
 )  # fmt: skip
 
 FIRST_PERSON = terms("i", "i'd", "i'll", "i've", "i'm", "me", "my", "myself", name="first person")
-WE = terms("we", "we'd", "we'll", "we've", "we're", "our", "us", "the team", name="we")
 
 # The people a product decision lands on.
 USERS = terms(

@@ -58,10 +58,10 @@ def collaboration_theatre(answer: AnswerText, context: QuestionContext) -> Check
     unanchored = [answer.prose[position] for position in theatre if not _anchored(answer, position)]
     if not unanchored:
         return _NO_THEATRE
-    words = terms_in(THEATRE, unanchored)
     decided_somewhere = bool(answer.prose_mask & DECISION_MADE.bit)
     if decided_somewhere and len(unanchored) < 2:
         return result("collaboration_theatre", Status.PASS, "Mentions working together, but shows decisions too.")
+    words = terms_in(THEATRE, unanchored)
     if decided_somewhere:
         return result(
             "collaboration_theatre",

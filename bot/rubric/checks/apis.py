@@ -60,12 +60,14 @@ EXISTING = terms(
     name="existing integrations",
 )  # fmt: skip
 
-MECHANISMS: dict[str, tuple[Terms, int]] = {
-    # mechanism: (the word that names it, what must be near it to show it is understood)
-    "idempotency": (IDEMPOTENCY, IDEMPOTENCY_EFFECT.bit),
-    "retries with backoff": (RETRY, BACKOFF.bit),
-    "ordering": (ORDERING, STATEFUL.bit),
-    "versioning": (VERSIONING, union([USERS, EXISTING])),
+_NONE: frozenset[str] = frozenset()
+MECHANISMS: dict[str, tuple[Terms, int, frozenset[str]]] = {
+    # mechanism: (the word that names it, what must be near it to show it is understood, or else
+    # which kinds of quantity in its own sentence show it: "retry after 5 minutes")
+    "idempotency": (IDEMPOTENCY, IDEMPOTENCY_EFFECT.bit, _NONE),
+    "retries with backoff": (RETRY, BACKOFF.bit, frozenset({"duration"})),
+    "ordering": (ORDERING, STATEFUL.bit, _NONE),
+    "versioning": (VERSIONING, union([USERS, EXISTING]), _NONE),
 }
 
 _PROMPT_CUES = {
@@ -110,15 +112,11 @@ def _covered(answer: AnswerText) -> tuple[dict[str, Sentence], dict[str, Sentenc
     covered: dict[str, Sentence] = {}
     named: dict[str, Sentence] = {}
     for position, sentence in enumerate(answer.prose):
-        for name, (word, context_bits) in MECHANISMS.items():
+        for name, (word, context_bits, kinds) in MECHANISMS.items():
             if not sentence.mask & word.bit:
                 continue
             named.setdefault(name, sentence)
-            around = answer.window(position)
-            in_context = bool(around & context_bits)
-            if name == "retries with backoff":
-                in_context = in_context or "duration" in sentence.quantity_kinds
-            if in_context:
+            if answer.window(position) & context_bits or kinds & sentence.quantity_kinds:
                 covered.setdefault(name, sentence)
     return covered, named
 

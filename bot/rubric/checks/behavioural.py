@@ -246,6 +246,7 @@ def friction(answer: AnswerText, context: QuestionContext) -> CheckResult:
     resolved, unresolved = [], []
     conflict_bit, resolution_bit, causal = CONFLICT.bit, RESOLUTION.bit, CAUSAL.bit
     prose = answer.prose
+    actions = answer.derived(prose_actions)
     for position, mask in enumerate(answer.masks):
         if not mask & conflict_bit:
             continue
@@ -254,7 +255,7 @@ def friction(answer: AnswerText, context: QuestionContext) -> CheckResult:
         resolution = next((s for s in nearby if s.mask & resolution_bit and s is not sentence), None)
         if resolution is None and mask & resolution_bit:
             resolution = sentence
-        acts = answer.derived(prose_actions)[position : position + 3]
+        acts = actions[position : position + 3]
         drove = any(acts[i] or s.quantities or s.mask & causal for i, s in enumerate(nearby))
         if resolution is not None and drove:
             resolved.append((sentence, resolution))

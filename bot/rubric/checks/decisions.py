@@ -84,14 +84,13 @@ def prioritisation(answer: AnswerText, context: QuestionContext) -> CheckResult:
         if not is_call or mask & NOT_A_CALL.bit:
             continue
         around = answer.window(position)
-        wider = answer.window(position, 2)
         has_reason = bool(around & CAUSAL.bit)
         has_rejection = turns_down or bool(around & REJECTED.bit)
         if has_reason:
             reasoned.append(sentence)
         if has_rejection:
             rejecting.append(sentence)
-        if has_reason and has_rejection and wider & COST_ACCEPTED.bit:
+        if has_reason and has_rejection and answer.window(position, 2) & COST_ACCEPTED.bit:
             complete.extend(supporting(answer, position, _PARTS, span=2))
     if complete:
         return result(

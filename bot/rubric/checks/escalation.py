@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.rubric.evidence import result, supporting
+from bot.rubric.evidence import quantified_near, result, supporting
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
 from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText, Sentence
@@ -47,9 +47,7 @@ def escalation(answer: AnswerText, context: QuestionContext) -> CheckResult:
             continue
         around = answer.window(position)
         has_owner = bool(around & OWNER.bit)
-        has_evidence = bool(around & EVIDENCE.bit) or any(
-            neighbour.quantities for neighbour in answer.prose[max(0, position - 1) : position + 2]
-        )
+        has_evidence = bool(around & EVIDENCE.bit) or quantified_near(answer, position)
         if has_owner and has_evidence:
             full.extend(supporting(answer, position, OWNER.bit | EVIDENCE.bit))
         else:

@@ -58,7 +58,6 @@ def _questions(answer: AnswerText) -> tuple[bool, ...]:
     return tuple([ends_with_question(sentence) for sentence in answer.prose])
 
 
-_CLIENT_OR_DEFINE = CLIENT.bit | DEFINE.bit
 _WHO_OR_IMPACT = USER_IMPACT.bit | _WHO.bit
 
 

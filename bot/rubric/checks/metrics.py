@@ -182,7 +182,6 @@ def metric_list(answer: AnswerText, context: QuestionContext) -> CheckResult:
     if len(listed_names) < 4:
         return _NO_LIST
     chosen, reasoned = answer.derived(_choices)
-    list_sentences = [s for s in answer.sentences if s.mask & _NAMES and s.is_prose][:1]
     if reasoned:
         return result(
             "metric_list",
@@ -190,6 +189,7 @@ def metric_list(answer: AnswerText, context: QuestionContext) -> CheckResult:
             f"Lists several metrics ({listed(listed_names)}) but chooses one and says why.",
             cited=reasoned,
         )
+    list_sentences = [s for s in answer.sentences if s.mask & _NAMES and s.is_prose][:1]
     if chosen:
         return result(
             "metric_list",

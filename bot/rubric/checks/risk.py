@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.rubric.evidence import listed, result
+from bot.rubric.evidence import listed, quantified_near, result
 from bot.rubric.framework import CheckResult, QuestionContext, Status, register
-from bot.rubric.lexicon import terms, union
+from bot.rubric.lexicon import terms
 from bot.rubric.text import AnswerText, Sentence
 from bot.rubric.vocabulary import CAUSAL
 
@@ -60,7 +60,6 @@ STOPPED = terms(
     "lost", "churn*", "abandon*", "give up", "locked out", "suspend*", "wait*", "fewer", "turn down", "turned down",
     name="stopped",
 )  # fmt: skip
-_ERRORS = union([FALSE_POSITIVE, FALSE_NEGATIVE])
 
 
 def _blocks_good(sentence: Sentence) -> bool:
@@ -80,7 +79,7 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
     priced = [
         sentence
         for position, sentence in enumerate(answer.prose)
-        if (sentence.mask & FALSE_NEGATIVE.bit or _blocks_good(sentence)) and _quantified_near(answer, position)
+        if (sentence.mask & FALSE_NEGATIVE.bit or _blocks_good(sentence)) and quantified_near(answer, position)
     ]
     controls: dict[str, Sentence] = {}
     for name, group in (("regulation", REGULATION), ("an audit trail", AUDIT), ("an appeal path", APPEAL)):
@@ -129,7 +128,3 @@ def risk_compliance(answer: AnswerText, context: QuestionContext) -> CheckResult
         "Define the cost of a false positive and a false negative in money, then the audit trail and the "
         "appeal path a regulator would expect.",
     )
-
-
-def _quantified_near(answer: AnswerText, position: int) -> bool:
-    return any(sentence.quantities for sentence in answer.prose[max(0, position - 1) : position + 2])

@@ -41,10 +41,9 @@ _DURATION_AFTER_WORD = (
     r"weeks?|windows?|intervals?|h\b|m\b)"
 )
 _DURATION_AFTER_NUMBER = r"\d+\s*(?:-\s*)?(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|days?|h)\b"
-DURATION = re.compile(f"{_DURATION_AFTER_WORD}|{_DURATION_AFTER_NUMBER}")
-# Whether a sentence has a duration is all that matters, and it has one exactly when either
-# alternative is found. Apart, each starts with a known set of characters that the regex engine
-# skips ahead to, where the joined pattern is tried at every position.
+# Whether a sentence has a duration is all that matters, so the two alternatives are searched apart:
+# each starts with a known set of characters that the regex engine skips ahead to, where one joined
+# pattern would be tried at every position.
 _HAS_DURATION = (re.compile(_DURATION_AFTER_NUMBER).search, re.compile(_DURATION_AFTER_WORD).search)
 _THRESHOLD_KINDS = frozenset({"percent", "money", "latency", "volume", "magnitude", "multiple"})
 _PARTS = ("condition", "threshold", "duration", "action")

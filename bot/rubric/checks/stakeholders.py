@@ -38,8 +38,6 @@ def stakeholders(answer: AnswerText, context: QuestionContext) -> CheckResult:
         if not sentence.mask & _ANY_FUNCTION:
             continue
         found = [name for name, group in FUNCTIONS.items() if sentence.mask & group.bit]
-        if not found:
-            continue
         mentions.append(sentence)
         has_reason = bool(sentence.mask & _REASON)
         for name in found:

@@ -53,7 +53,7 @@ def quantified_tradeoff(answer: AnswerText, context: QuestionContext) -> CheckRe
             "quantified_tradeoff",
             Status.PASS,
             "Sizes the trade-off in numbers that matter to the business.",
-            cited=weighed + [sentence for _, sentence in sized if sentence not in weighed],
+            cited=[*weighed, *(sentence for _, sentence in sized)],
         )
     if business:
         return result(
