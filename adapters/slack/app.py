@@ -124,9 +124,7 @@ class SlackService:
         )
         self.oauth_flow: InstallFlow | None = None
         if settings.oauth is not None and installations is not None:
-            self.oauth_flow = install_flow(
-                settings.oauth, store=installations, engine=app.store.engine, client=client, tokens=tokens
-            )
+            self.oauth_flow = install_flow(settings.oauth, store=installations, client=client, tokens=tokens)
         self.bolt: AsyncApp = build_bolt_app(
             client=client,
             signing_secret=settings.signing_secret,
