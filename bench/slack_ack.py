@@ -14,17 +14,16 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import aiohttp
-from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackService
+from adapters.slack.server import EVENTS_PATH, start_http
 from adapters.slack.settings import SlackSettings
 from bench.common import Figure, migrated, percentile, scratch_dir
 from bench.ingest import ANSWER
@@ -43,26 +42,17 @@ PACED_INTERVAL = 0.05  # 20 requests a second: a busy burst for a study group
 Request = tuple[str, str]  # (body, content type)
 
 
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return runner, f"http://127.0.0.1:{port}/slack/events"
-
-
 def bare_bolt(fake: FakeSlack) -> AsyncApp:
     client = AsyncWebClient(token=BOT_TOKEN, base_url=fake.api_url)
     app = AsyncApp(signing_secret=payloads.SIGNING_SECRET, client=client)
 
     @app.event("message")
-    async def on_message(ack: Callable[[], Any]) -> None:
-        await ack()  # type: ignore[misc]
+    async def on_message(ack: AsyncAck) -> None:
+        await ack()
 
     @app.command("/mock")
-    async def on_mock(ack: Callable[[], Any]) -> None:
-        await ack()  # type: ignore[misc]
+    async def on_mock(ack: AsyncAck) -> None:
+        await ack()
 
     return app
 
@@ -167,8 +157,9 @@ async def _measure(
     }
     app = await build_app(Settings.from_env(environment), clock=ManualClock(datetime(2026, 11, 23, 7, tzinfo=UTC)))
     service = await SlackService.create(app, SlackSettings.from_env(environment, http=True), pace_seconds=0.0)
-    real_url = f"http://127.0.0.1:{await service.start_http('127.0.0.1', 0)}/slack/events"
-    bare_runner, bare_url = await serve(bare_bolt(fake).web_app(path="/slack/events"))
+    real_url = f"http://127.0.0.1:{await service.start_http('127.0.0.1', 0)}{EVENTS_PATH}"
+    bare_runner, bare_port = await start_http(bare_bolt(fake).web_app(path=EVENTS_PATH), "127.0.0.1", 0)
+    bare_url = f"http://127.0.0.1:{bare_port}{EVENTS_PATH}"
     numbering = itertools.count(1)
     try:
         for text in ("setup packs=stripe", "post"):

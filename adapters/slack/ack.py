@@ -10,8 +10,9 @@ it instead of cutting it off.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,16 @@ class AfterAck:
         jobs, self._jobs = self._jobs, []
         for job in jobs:
             self._work.spawn(job)
+
+
+@contextlib.contextmanager
+def after_ack(work: BackgroundWork) -> Iterator[dict[str, Any]]:
+    """A Bolt request context with a fresh gate, released when the block ends (the ack has been sent)."""
+    gate = AfterAck(work)
+    try:
+        yield {AFTER_ACK: gate}
+    finally:
+        gate.release()
 
 
 def defer(context: Mapping[str, Any], job: Job, work: BackgroundWork) -> None:

@@ -38,18 +38,18 @@ RETRYABLE_ERRORS = frozenset(
 TOKEN_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed", "token_expired"})
 
 
-def retry_handlers(rate_limit_retries: int = 5) -> list[AsyncRetryHandler]:
+def retry_handlers() -> list[AsyncRetryHandler]:
     return [
         AsyncConnectionErrorRetryHandler(max_retry_count=2),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=5),
         AsyncServerErrorRetryHandler(max_retry_count=2),
     ]
 
 
-def web_client(api_url: str, session: aiohttp.ClientSession | None, *, timeout: int = 30) -> AsyncWebClient:
+def web_client(api_url: str, session: aiohttp.ClientSession | None) -> AsyncWebClient:
     """The shared Web API client: no token of its own (each call names one), Slack's or ``SLACK_API_URL``'s base."""
     return AsyncWebClient(
-        base_url=api_url, session=session, timeout=timeout, retry_handlers=retry_handlers(), logger=web_log
+        base_url=api_url, session=session, timeout=30, retry_handlers=retry_handlers(), logger=web_log
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 
 import aiohttp
 from aiohttp import web
@@ -17,6 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from adapters.slack.ack import BackgroundWork
 from adapters.slack.api import SlackApi, error_code, web_client
@@ -58,18 +59,27 @@ def _quiet_payload_loggers() -> None:
         logger.setLevel(max(floor, logger.getEffectiveLevel()))
 
 
+async def _start_up_call(call: Awaitable[AsyncSlackResponse], *, refused: str, api_url: str) -> AsyncSlackResponse:
+    """A Web API call made before serving: a refusal or an unreachable API stops the start with its reason."""
+    try:
+        return await call
+    except SlackApiError as error:
+        raise ConfigError(f"{refused} ({error_code(error)})") from None
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise ConfigError(
+            f"SLACK_API_URL: could not reach the Slack Web API at {api_url} ({type(error).__name__})"
+        ) from None
+
+
 async def _identify(client: AsyncWebClient, settings: SlackSettings) -> BotIdentity | None:
     """``auth.test`` for the configured bot token, before serving; a refused token stops the start."""
     if settings.bot_token is None:
         return None
-    try:
-        response = await client.auth_test(token=settings.bot_token)
-    except SlackApiError as error:
-        raise ConfigError(f"SLACK_BOT_TOKEN: Slack refused the token ({error_code(error)})") from None
-    except (aiohttp.ClientError, TimeoutError) as error:
-        raise ConfigError(
-            f"SLACK_API_URL: could not reach the Slack Web API at {settings.api_url} ({type(error).__name__})"
-        ) from None
+    response = await _start_up_call(
+        client.auth_test(token=settings.bot_token),
+        refused="SLACK_BOT_TOKEN: Slack refused the token",
+        api_url=settings.api_url,
+    )
     identity = BotIdentity(
         team_id=str(response["team_id"]), user_id=str(response["user_id"]), bot_id=response.get("bot_id")
     )
@@ -94,7 +104,6 @@ class SlackService:
     ) -> None:
         self.app = app
         self.settings = settings
-        self.identity = identity
         self._session = session
         self._client = client
         self._tokens = tokens
@@ -115,9 +124,7 @@ class SlackService:
         )
         self.oauth_flow: InstallFlow | None = None
         if settings.oauth is not None and installations is not None:
-            self.oauth_flow = install_flow(
-                settings.oauth, store=installations, engine=app.store.engine, client=client, tokens=tokens
-            )
+            self.oauth_flow = install_flow(settings.oauth, store=installations, client=client, tokens=tokens)
         self.bolt: AsyncApp = build_bolt_app(
             client=client,
             signing_secret=settings.signing_secret,
@@ -179,14 +186,11 @@ class SlackService:
         """Connect over Socket Mode; a refused app-level token stops the start with its name."""
         app_token = self.settings.app_token
         assert app_token is not None
-        try:
-            opened = await self._client.apps_connections_open(app_token=app_token)
-        except SlackApiError as error:
-            raise ConfigError(f"SLACK_APP_TOKEN: Slack refused the app-level token ({error_code(error)})") from None
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise ConfigError(
-                f"SLACK_API_URL: could not reach the Slack Web API at {self.settings.api_url} ({type(error).__name__})"
-            ) from None
+        opened = await _start_up_call(
+            self._client.apps_connections_open(app_token=app_token),
+            refused="SLACK_APP_TOKEN: Slack refused the app-level token",
+            api_url=self.settings.api_url,
+        )
         handler = AckFirstSocketModeHandler(self.bolt, app_token, self.work, self._client)
         handler.client.wss_uri = opened["url"]  # the URL just issued; the client asks for new ones on reconnects
         self._socket = handler

@@ -25,7 +25,6 @@ MAX_CACHED = 20_000
 class Profile:
     name: str
     is_admin: bool
-    is_bot: bool
 
 
 class UserDirectory:
@@ -52,7 +51,6 @@ class UserDirectory:
         profile = Profile(
             name=profile_fields.get("display_name") or profile_fields.get("real_name") or user.get("name") or user_id,
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-            is_bot=bool(user.get("is_bot")),
         )
         if len(self._cache) >= MAX_CACHED:
             self._cache.clear()

@@ -3,13 +3,16 @@
 There are three listeners, each a catch-all, so nothing Slack sends goes unacknowledged (an
 unacknowledged event is retried, an unacknowledged command shows the member an error):
 
-- events: acknowledged by Bolt before the listener runs; translated and handed to the engine later;
+- events: acknowledged by Bolt once the listener has deferred them; translated and handed to the engine later;
 - slash commands: ``ack()`` with an empty body; the engine's replies go to the ``response_url``;
 - interactions (buttons, shortcuts, modals): acknowledged and dropped, as no message the bot renders
   has interactive elements.
 
 No listener reads the store or calls Slack before its acknowledgement: authorization comes from the
 request itself (``RequestAuthorize``) and each deferred job translates, looks up, scores and posts.
+As a listener only defers and acknowledges, Bolt runs it inline (``process_before_response``): the
+response is ready as soon as it returns, instead of Bolt starting it as a task of its own and polling
+every 10 ms for its ``ack()``, and its deferred job always waits on the request's gate.
 """
 
 from __future__ import annotations
@@ -169,10 +172,11 @@ def build_bolt_app(
         oauth_settings=oauth_flow.settings if oauth_flow else None,
         attaching_function_token_enabled=False,
         attaching_conversation_kwargs_enabled=False,
+        process_before_response=True,
     )
 
     async def on_event(body: dict[str, Any], context: AsyncBoltContext) -> None:
-        # Bolt has acknowledged the event already (events are acknowledged before their listener runs).
+        # Bolt acknowledges an event itself once its listener returns.
         defer(context, lambda: handlers.event(body), work)
 
     async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:

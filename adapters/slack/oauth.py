@@ -50,7 +50,6 @@ def install_flow(
     settings: OAuthSettings,
     *,
     store: AsyncSQLAlchemyInstallationStore,
-    engine: AsyncEngine,
     client: AsyncWebClient,
     tokens: TokenSource,
 ) -> InstallFlow:
@@ -64,7 +63,7 @@ def install_flow(
         redirect_uri_path=REDIRECT_PATH,
         installation_store=store,
         installation_store_bot_only=True,
-        state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=engine, logger=log),
+        state_store=AsyncSQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=store.engine, logger=log),
         state_expiration_seconds=STATE_SECONDS,
         logger=log,
     )

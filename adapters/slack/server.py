@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from adapters.slack.ack import AFTER_ACK, AfterAck, BackgroundWork
+from adapters.slack.ack import BackgroundWork, after_ack
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +27,16 @@ MAX_BODY_BYTES = 1024 * 1024
 
 def build_web_app(bolt: AsyncApp, work: BackgroundWork, oauth_flow: AsyncOAuthFlow | None = None) -> web.Application:
     async def events(request: web.Request) -> web.StreamResponse:
-        gate = AfterAck(work)
-        bolt_request = AsyncBoltRequest(
-            body=await request.text(),
-            query=request.query_string,
-            headers=dict(request.headers),
-            context={AFTER_ACK: gate},
-        )
-        try:
+        body = await request.text()
+        with after_ack(work) as context:
+            bolt_request = AsyncBoltRequest(
+                body=body, query=request.query_string, headers=dict(request.headers), context=context
+            )
             response = await to_aiohttp_response(await bolt.async_dispatch(bolt_request))
             if response.status == 401:
                 log.warning("refused a request to %s: its Slack signature is missing, wrong or stale", EVENTS_PATH)
             await response.prepare(request)
             await response.write_eof()
-        finally:
-            gate.release()
         return response
 
     async def health(_: web.Request) -> web.Response:

@@ -14,7 +14,7 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.ack import AFTER_ACK, AfterAck, BackgroundWork
+from adapters.slack.ack import BackgroundWork, after_ack
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,9 @@ class AckFirstSocketModeHandler(AsyncSocketModeHandler):
 
     async def handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
         start = time()
-        gate = AfterAck(self._work)
-        bolt_request = AsyncBoltRequest(
-            mode="socket_mode", body=req.payload, headers=build_headers(req), context={AFTER_ACK: gate}
-        )
-        try:
+        with after_ack(self._work) as context:
+            bolt_request = AsyncBoltRequest(
+                mode="socket_mode", body=req.payload, headers=build_headers(req), context=context
+            )
             response = await self.app.async_dispatch(bolt_request)
             await send_async_response(client, req, response, start)
-        finally:
-            gate.release()
