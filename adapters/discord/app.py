@@ -258,7 +258,6 @@ class DiscordService:
         if not await self._callback(interaction, {"type": DEFERRED_CHANNEL_MESSAGE, "data": {"flags": EPHEMERAL}}):
             return
         pending = PendingInteraction(
-            interaction_id=interaction.id,
             token=interaction.token,
             application_id=interaction.application_id,
             user_id=str(interaction.user.id),
