@@ -196,6 +196,11 @@ class EngineUnderTest:
             await self.dispatcher.process(self.vote(number))
         return rate(len(numbers), time.perf_counter() - started)
 
+    async def close(self) -> None:
+        """Write the feedback receipts still waiting, then close the store (as the bot does at shutdown)."""
+        await self.dispatcher.close()
+        await self.store.close()
+
 
 @dataclass
 class IngestResult:
@@ -225,7 +230,7 @@ async def compare(url: str, catalog: Catalog, *, per_round: int, rounds: int, pr
         return IngestResult(median(answer_rates), median(vote_rates), median(base_answers), median(base_votes))
     finally:
         await baseline.drop()
-        await subject.store.close()
+        await subject.close()
 
 
 def figures(name: str, result: IngestResult, *, targets: bool) -> list[Figure]:
