@@ -13,18 +13,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import Figure, machine, migrated, scratch_dir
+from bench.common import Figure, machine, migrate, migrated_sqlite
 
 AREAS = ("rubric", "ingest", "slack", "discord", "scheduler", "growth")
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,22 +52,15 @@ def postgres() -> Iterator[str | None]:
         server.stop()
 
 
-async def fresh_postgres_database(admin_url: str, name: str) -> str:
-    from tests.conftest import create_database  # noqa: PLC0415
-
-    return await create_database(admin_url, name)
-
-
 @contextlib.asynccontextmanager
 async def databases(admin_url: str | None, tag: str) -> AsyncIterator[list[tuple[str, str]]]:
     """A fresh, migrated SQLite and (when available) PostgreSQL database: [(name, url)]."""
-    with scratch_dir() as directory:
-        urls = [("sqlite", f"sqlite+aiosqlite:///{directory / f'{tag}.db'}")]
+    async with migrated_sqlite(tag) as (sqlite_url, _):
+        urls = [("sqlite", sqlite_url)]
         if admin_url:
-            urls.append(("postgres", await fresh_postgres_database(admin_url, f"bench_{tag}_{os.getpid()}")))
-        for _, url in urls:
-            async with migrated(url):
-                pass
+            from tests.conftest import create_database  # noqa: PLC0415 - only when PostgreSQL is used
+
+            urls.append(("postgres", await migrate(await create_database(admin_url, f"bench_{tag}_{os.getpid()}"))))
         yield urls
 
 
@@ -181,14 +175,9 @@ async def bench_growth(admin_url: str | None, quick: bool) -> list[Figure]:
     return result
 
 
-def bench_platform(area: str, quick: bool) -> list[Figure]:
-    module = f"bench.{area}"
-    try:
-        runner = __import__(module, fromlist=["run"]).run
-    except (ImportError, AttributeError):
-        print(f"  {area}: no benchmark module yet")
-        return []
-    figures: list[Figure] = runner(quick=quick)
+def bench_platform(module: str, quick: bool) -> list[Figure]:
+    """A platform's benchmark, imported only when it runs (it loads that platform's libraries and fakes)."""
+    figures: list[Figure] = importlib.import_module(f"bench.{module}").run(quick=quick)
     return figures
 
 
@@ -265,17 +254,13 @@ def main(argv: list[str] | None = None) -> int:
         figures.extend(produce())
 
     with postgres() as admin_url:
-
-        def run(coroutine: Coroutine[Any, Any, list[Figure]]) -> list[Figure]:
-            return asyncio.run(coroutine)
-
         steps: dict[str, Callable[[], list[Figure]]] = {
             "rubric": lambda: bench_rubric(args.quick),
-            "ingest": lambda: run(bench_ingest(admin_url, args.quick)),
+            "ingest": lambda: asyncio.run(bench_ingest(admin_url, args.quick)),
             "slack": lambda: bench_platform("slack_ack", args.quick),
             "discord": lambda: bench_platform("discord_dispatch", args.quick),
-            "scheduler": lambda: run(bench_scheduler(admin_url, args.quick)),
-            "growth": lambda: run(bench_growth(admin_url, args.quick)),
+            "scheduler": lambda: asyncio.run(bench_scheduler(admin_url, args.quick)),
+            "growth": lambda: asyncio.run(bench_growth(admin_url, args.quick)),
         }
         for area in areas:
             report(area, steps[area])

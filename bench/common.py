@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import platform
@@ -10,8 +9,7 @@ import resource
 import shutil
 import statistics
 import tempfile
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,12 +50,6 @@ def rate(count: int, seconds: float) -> float:
     return count / seconds if seconds > 0 else float("inf")
 
 
-async def timed(action: Callable[[], Awaitable[Any]]) -> float:
-    started = time.perf_counter()
-    await action()
-    return time.perf_counter() - started
-
-
 def rss_mb() -> float:
     """Resident memory of this process now, in MB (Linux /proc)."""
     with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
@@ -85,19 +77,27 @@ def scratch_dir() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-@contextlib.asynccontextmanager
-async def migrated(url: str) -> AsyncIterator[str]:
+async def migrate(url: str) -> str:
+    """Bring the database at ``url`` to the latest revision; returns ``url``."""
     engine = create_engine(url)
     try:
         await upgrade(engine)
     finally:
         await engine.dispose()
-    yield url
+    return url
+
+
+@contextlib.asynccontextmanager
+async def migrated(url: str) -> AsyncIterator[str]:
+    yield await migrate(url)
+
+
+@contextlib.asynccontextmanager
+async def migrated_sqlite(name: str) -> AsyncIterator[tuple[str, Path]]:
+    """A fresh SQLite database at the latest revision in a scratch directory: (url, directory)."""
+    with scratch_dir() as directory:
+        yield await migrate(f"sqlite+aiosqlite:///{directory / f'{name}.db'}"), directory
 
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples) if samples else float("nan")
-
-
-def run(coroutine: Awaitable[Any]) -> Any:
-    return asyncio.run(coroutine)  # type: ignore[arg-type]

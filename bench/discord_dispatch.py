@@ -26,7 +26,7 @@ from adapters.discord.client import intents
 from adapters.discord.http import ConfiguredHTTPClient
 from adapters.discord.identify import IdentifyPolicy
 from adapters.discord.settings import DiscordSettings
-from bench.common import Figure, migrated, scratch_dir
+from bench.common import Figure, migrated_sqlite
 from bench.ingest import ANSWER, Baseline
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -160,11 +160,9 @@ async def _run(quick: bool) -> list[Figure]:
         admin = fake.add_user("ada")
         members = [fake.add_user(f"member{number}") for number in range(MEMBERS)]
         bare = await client_seconds(BareClient(fake.api_base, count), fake, chatter.id, members, count)
-        with scratch_dir() as directory:
-            url = f"sqlite+aiosqlite:///{directory / 'discord.db'}"
-            async with migrated(url):
-                floor = await floor_seconds(fake, url, chatter.id, members, count)
-                real = await adapter_seconds(fake, url, directory, admin, channel.id, members, count)
+        async with migrated_sqlite("discord") as (url, directory):
+            floor = await floor_seconds(fake, url, chatter.id, members, count)
+            real = await adapter_seconds(fake, url, directory, admin, channel.id, members, count)
     finally:
         await fake.stop()
     bare_cost, floor_cost, real_cost = (seconds / count * 1000 for seconds in (bare, floor, real))

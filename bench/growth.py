@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import insert, select
 
-from bench.common import Figure, migrated, scratch_dir
+from bench.common import Figure, migrated_sqlite
 from bench.ingest import ANSWER, compare
 from bench.scheduler import NOW, populate, tick_once
 from bot.questions import load_catalog
@@ -140,11 +140,9 @@ async def ingest_growth(*, quick: bool) -> list[Figure]:
     catalog = load_catalog()
     figures = []
     for size in sizes:
-        with scratch_dir() as directory:
-            url = f"sqlite+aiosqlite:///{directory / 'growth.db'}"
-            async with migrated(url):
-                await populate_history(url, size)
-                measured = await compare(url, catalog, per_round=per_round, rounds=rounds)
+        async with migrated_sqlite("growth") as (url, _):
+            await populate_history(url, size)
+            measured = await compare(url, catalog, per_round=per_round, rounds=rounds)
         figures.append(
             Figure(
                 "growth",
@@ -167,11 +165,9 @@ async def tick_growth(*, quick: bool) -> list[Figure]:
     figures = []
     for channels in sizes:
         due = channels // 10
-        with scratch_dir() as directory:
-            url = f"sqlite+aiosqlite:///{directory / 'ticks.db'}"
-            async with migrated(url):
-                await populate(url, catalog, channels=channels, due=due)
-                tick = await tick_once(url, catalog, channels=channels, due=due)
+        async with migrated_sqlite("ticks") as (url, _):
+            await populate(url, catalog, channels=channels, due=due)
+            tick = await tick_once(url, catalog, channels=channels, due=due)
         figures.append(
             Figure(
                 "growth",

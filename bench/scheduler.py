@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
-from bench.common import rss_mb
 from bench.ingest import StubOutbox
 from bot.clock import ManualClock
 from bot.engine import Deps, Dispatcher, Engine, EngineConfig
@@ -30,12 +29,9 @@ ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Europe/Stock
 
 @dataclass
 class TickResult:
-    channels: int
-    due: int
     posted: int
     claim_seconds: float  # find every due channel and claim its post
     seconds: float  # the whole tick: claim, post through the stubbed edge, record the receipts
-    rss_mb: float
 
 
 async def populate(url: str, catalog: Catalog, *, channels: int, due: int) -> None:
@@ -97,6 +93,6 @@ async def tick_once(url: str, catalog: Catalog, *, channels: int, due: int) -> T
         async with store.engine.connect() as connection:
             posted = int((await connection.execute(select(func.count()).select_from(Post))).scalar_one())
         assert handled == posted == due, (handled, posted, due)
-        return TickResult(channels, due, posted, claim_seconds, seconds, rss_mb())
+        return TickResult(posted, claim_seconds, seconds)
     finally:
         await store.close()

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from adapters.console.deliver import ConsoleOutbox, Screen
 from adapters.console.translate import (
     CHANNEL,
-    LOCAL_COMMANDS,
-    PRACTICE_SUBCOMMANDS,
     ConsoleCommand,
     answer_event,
     delete_event,
@@ -118,11 +116,9 @@ class ConsoleSession:
         if current is None:
             self.write("No question has been posted yet. /post posts one now.\n")
             return
-        if current.thread != self.screen.daily_thread:
-            self.screen.daily_thread, self.screen.daily_post_id = current.thread, current.post_id
-            self.screen.answers.clear()
+        self.screen.follow(current.thread, current.post_id)
         state = "" if current.is_open else "  (closed: /post for a new one)"
-        self.outbox._show(current.content, header=f"═══ today's question ═══{state}")
+        self.outbox.show(current.content, header=f"═══ today's question ═══{state}")
 
     async def refresh_mock(self) -> None:
         thread = await self.app.engine.open_mock_thread(self.state.user)
@@ -189,7 +185,7 @@ class ConsoleSession:
         elif name == "mock":
             await self.dispatcher.process(mock_event(command, user=user, at=now))
             await self.refresh_mock()
-        elif name in PRACTICE_SUBCOMMANDS or name not in LOCAL_COMMANDS:
+        else:  # a /practice subcommand; the engine answers one it does not know with help
             await self.dispatcher.process(practice_event(command, user=user, at=now))
         return True
 

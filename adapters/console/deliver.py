@@ -45,6 +45,12 @@ class Screen:
     mock_threads: dict[UserRef, ThreadRef] = field(default_factory=dict)
     answers: list[PostedAnswer] = field(default_factory=list)
 
+    def follow(self, thread: ThreadRef, post_id: int) -> None:
+        """Point at a daily question's thread; the answers numbered so far belong to the one before."""
+        if thread != self.daily_thread:
+            self.daily_thread, self.daily_post_id = thread, post_id
+            self.answers.clear()
+
     def add_answer(self, message: MessageRef, author: UserRef, text: str) -> PostedAnswer:
         answer = PostedAnswer(len(self.answers) + 1, message, author, text)
         self.answers.append(answer)
@@ -60,7 +66,7 @@ class ConsoleOutbox:
         self.screen = screen
         self._export_dir = export_dir
 
-    def _show(self, document: Document, *, header: str | None = None, indent: str = "") -> None:
+    def show(self, document: Document, *, header: str | None = None, indent: str = "") -> None:
         width = shutil.get_terminal_size((100, 24)).columns
         text = render(document, width=width, indent=indent)
         self._write(("\n" + header + "\n" if header else "\n") + text)
@@ -70,28 +76,27 @@ class ConsoleOutbox:
             case PostQuestion():
                 message = MessageRef(effect.channel, new_id())
                 thread = ThreadRef(effect.channel, message.message_id)
-                self.screen.daily_thread, self.screen.daily_post_id = thread, effect.post_id
-                self.screen.answers.clear()
-                self._show(effect.content, header="═══ new question ═══")
+                self.screen.follow(thread, effect.post_id)
+                self.show(effect.content, header="═══ new question ═══")
                 self._write("Type your answer below; an empty line sends it. /help lists commands.\n")
                 return ThreadReceipt(message, thread)
             case StartMockThread():
                 message = MessageRef(effect.channel, new_id())
                 thread = ThreadRef(effect.channel, f"mock-{message.message_id}")
                 self.screen.mock_threads[effect.user] = thread
-                self._show(effect.content, header=f"═══ mock interview thread for {effect.user.label} ═══")
+                self.show(effect.content, header=f"═══ mock interview thread for {effect.user.label} ═══")
                 return ThreadReceipt(message, thread)
             case ReplyInThread():
-                self._show(effect.content, header="  ↳ practice-bot replied in the thread:", indent="    ")
+                self.show(effect.content, header="  ↳ practice-bot replied in the thread:", indent="    ")
                 return MessageRef(effect.thread.channel, new_id(), effect.thread.thread_id)
             case SendEphemeral():
-                self._show(effect.content, header=f"  (only {effect.user.label} can see this)", indent="    ")
+                self.show(effect.content, header=f"  (only {effect.user.label} can see this)", indent="    ")
                 return None
             case PostSummary():
-                self._show(effect.content, header="═══ wrap-up ═══")
+                self.show(effect.content, header="═══ wrap-up ═══")
                 return MessageRef(effect.thread.channel, new_id(), effect.thread.thread_id)
             case UpdateMessage():
-                self._show(effect.content, header="  ↳ practice-bot updated its feedback:", indent="    ")
+                self.show(effect.content, header="  ↳ practice-bot updated its feedback:", indent="    ")
                 return None
             case DeleteMessage():
                 self._write("  (practice-bot removed its feedback on the deleted answer)\n")
@@ -101,7 +106,7 @@ class ConsoleOutbox:
                 path = self._export_dir / effect.filename
                 path.write_bytes(effect.data)
                 path.chmod(0o600)
-                self._show(effect.content, header=f"  (only {effect.user.label} can see this)", indent="    ")
+                self.show(effect.content, header=f"  (only {effect.user.label} can see this)", indent="    ")
                 self._write(f"    Saved to {path}\n")
                 return None
             case PublishHome():

@@ -21,26 +21,6 @@ from bot.refs import ChannelRef, MessageRef, Platform, ThreadRef, UserRef
 WORKSPACE_ID = "console"
 CHANNEL = ChannelRef(Platform.CONSOLE, WORKSPACE_ID, "practice")
 
-# The console has no slash-command registry: these are the commands it understands, each with a reason
-# when it is not a /practice subcommand.
-LOCAL_COMMANDS = {
-    "help": "lists the console's commands",
-    "as": "switches the member you act as",
-    "answers": "lists the answers in today's thread",
-    "question": "shows today's question again",
-    "close": "closes today's question and posts the wrap-up",
-    "edit": "replaces one of your answers",
-    "delete": "deletes one of your answers",
-    "react": "votes for an answer",
-    "unreact": "takes a vote back",
-    "mock": "starts or stops a mock interview",
-    "quit": "leaves the console",
-    "exit": "leaves the console",
-}
-PRACTICE_SUBCOMMANDS = frozenset(
-    {"setup", "post", "skip", "pause", "resume", "leaderboard", "stats", "export", "forget", "practice"}
-)
-
 
 def member(name: str) -> UserRef:
     key = "".join(ch for ch in name.strip().lower() if ch.isalnum() or ch in "-_.")[:40] or "you"

@@ -26,7 +26,13 @@ from adapters.discord.client import PracticeClient
 from adapters.discord.deliver import DiscordOutbox, PendingInteraction, RetryPolicy, refusal
 from adapters.discord.identify import IdentifyGate, IdentifyLedger, IdentifyPolicy, ledger_path
 from adapters.discord.reconcile import Reconciler
-from adapters.discord.rest import AUTOCOMPLETE_RESULT, DEFERRED_CHANNEL_MESSAGE, EPHEMERAL, DiscordRest
+from adapters.discord.rest import (
+    AUTOCOMPLETE_RESULT,
+    CHANNEL_MESSAGE,
+    DEFERRED_CHANNEL_MESSAGE,
+    EPHEMERAL,
+    DiscordRest,
+)
 from adapters.discord.settings import TOKEN, DiscordSettings
 from bot import messages
 from bot.config import ConfigError
@@ -39,7 +45,6 @@ from bot.scheduling.runner import TickScheduler
 log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
-CHANNEL_MESSAGE = 4
 RESTART_FIRST_DELAY = 5.0
 RESTART_MAX_DELAY = 300.0
 
@@ -258,7 +263,6 @@ class DiscordService:
         if not await self._callback(interaction, {"type": DEFERRED_CHANNEL_MESSAGE, "data": {"flags": EPHEMERAL}}):
             return
         pending = PendingInteraction(
-            interaction_id=interaction.id,
             token=interaction.token,
             application_id=interaction.application_id,
             user_id=str(interaction.user.id),

@@ -135,15 +135,28 @@ def definitions() -> list[JsonObject]:
     return [practice, admin, mock]
 
 
+# Fields Discord adds to a command it echoes back (ids, versions, defaults); not part of a definition.
+_ECHOED_ONLY = frozenset(
+    {
+        "id",
+        "application_id",
+        "version",
+        "guild_id",
+        "dm_permission",
+        "nsfw",
+        "name_localizations",
+        "description_localizations",
+    }
+)
+
+
 def _comparable(value: Any) -> Any:
     """A definition as Discord echoes it back: unset and false fields dropped, server-side ids ignored."""
     if isinstance(value, dict):
-        ignored = {"id", "application_id", "version", "guild_id", "dm_permission", "nsfw", "name_localizations"}
-        ignored |= {"description_localizations"}
         return {
             key: _comparable(item)
             for key, item in value.items()
-            if key not in ignored and item not in (None, False, [], {})
+            if key not in _ECHOED_ONLY and item not in (None, False, [], {})
         }
     if isinstance(value, list):
         return [_comparable(item) for item in value]

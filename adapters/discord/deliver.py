@@ -69,7 +69,6 @@ DM_CACHE_SIZE = 10_000
 class PendingInteraction:
     """A deferred interaction: its private "thinking…" reply is replaced by the first private answer."""
 
-    interaction_id: int
     token: str
     application_id: int
     user_id: str
@@ -202,15 +201,26 @@ class DiscordOutbox:
                 await self._sleep(self._retry.network_backoff * network_failures)
 
     async def _create(
-        self, channel_id: str, bodies: Sequence[Json], nonces: Sequence[str], *, first_extra: Json | None = None
+        self,
+        channel_id: str,
+        bodies: Sequence[Json],
+        nonces: Sequence[str],
+        *,
+        first_extra: Json | None = None,
+        attachment: Attachment | None = None,
     ) -> list[Json]:
-        """Create the messages in order; the same nonces on a retry make Discord return, not repeat, them."""
+        """Create the messages in order; the same nonces on a retry make Discord return, not repeat, them.
+
+        ``first_extra`` goes into the first message (a reply reference), ``attachment`` with the last.
+        """
         created: list[Json] = []
+        last = len(bodies) - 1
         for index, (body, nonce) in enumerate(zip(bodies, nonces, strict=True)):
             payload = {**body, "nonce": nonce, "enforce_nonce": True}
             if index == 0 and first_extra:
                 payload.update(first_extra)
-            created.append(await self._call(partial(self.rest.create_message, channel_id, payload)))
+            file = attachment if index == last else None
+            created.append(await self._call(partial(self.rest.create_message, channel_id, payload, attachment=file)))
         return created
 
     # -- threads ---------------------------------------------------------------------------------------
@@ -264,7 +274,7 @@ class DiscordOutbox:
         await self._call(request)
 
     async def _start_thread(
-        self, channel: ChannelRef, content: Document, name: str, nonce: str | None, cause: Event | None
+        self, channel: ChannelRef, content: Document, name: str, nonce: str | None
     ) -> ThreadReceipt:
         bodies = render.render(content)
         created = await self._create(channel.channel_id, bodies, _nonces(len(bodies), nonce))
@@ -316,15 +326,9 @@ class DiscordOutbox:
 
     async def _direct(self, user: UserRef, bodies: Sequence[Json], attachment: Attachment | None = None) -> MessageRef:
         channel_id = await self._dm_channel(user)
-        first: Json | None = None
-        for index, (body, nonce) in enumerate(zip(bodies, _nonces(len(bodies)), strict=True)):
-            file = attachment if index == len(bodies) - 1 else None
-            payload = {**body, "nonce": nonce, "enforce_nonce": True}
-            created = await self._call(partial(self.rest.create_message, channel_id, payload, attachment=file))
-            first = first or created
-        assert first is not None
+        created = await self._create(channel_id, bodies, _nonces(len(bodies)), attachment=attachment)
         # Same workspace as the member, so the engine can edit or delete this feedback later.
-        return MessageRef(ChannelRef(user.platform, user.workspace_id, channel_id), str(first["id"]))
+        return MessageRef(ChannelRef(user.platform, user.workspace_id, channel_id), str(created[0]["id"]))
 
     # -- effects -------------------------------------------------------------------------------------
 
@@ -344,10 +348,10 @@ class DiscordOutbox:
         match effect:
             case PostQuestion():
                 return await self._start_thread(
-                    effect.channel, effect.content, effect.thread_name, f"q{effect.post_id}", cause
+                    effect.channel, effect.content, effect.thread_name, f"q{effect.post_id}"
                 )
             case StartMockThread():
-                receipt = await self._start_thread(effect.channel, effect.content, effect.thread_name, None, cause)
+                receipt = await self._start_thread(effect.channel, effect.content, effect.thread_name, None)
                 await self._invite(receipt.thread, effect.user)
                 pending = self._pending_for(cause, effect.user)
                 if pending is not None:

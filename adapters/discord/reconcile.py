@@ -30,10 +30,17 @@ from typing import Any
 import discord
 
 from adapters.discord.rest import DiscordRest, Json
-from adapters.discord.translate import ANSWER_TYPE_VALUES, channel_ref, thread_message, user_ref
+from adapters.discord.translate import (
+    channel_ref,
+    deleted_in_thread,
+    edited_in_thread,
+    is_member_payload,
+    posted_in_thread,
+    user_ref,
+)
 from bot import emoji
 from bot.engine.core import Engine, StoredAnswer
-from bot.events import AnswerDeleted, AnswerEdited, AnswerPosted, Event, ReactionAdded, ReactionRemoved
+from bot.events import AnswerPosted, Event, ReactionAdded, ReactionRemoved
 from bot.refs import MessageRef, Platform, ThreadRef
 from bot.store.ports import OpenMock
 
@@ -48,28 +55,8 @@ class Voter:
     name: str | None
 
 
-def _timestamp(message: Mapping[str, Any], at: datetime) -> datetime:
-    try:
-        return datetime.fromisoformat(str(message.get("edited_timestamp") or message["timestamp"]))
-    except (KeyError, ValueError):
-        return at
-
-
-def is_member_message(message: Mapping[str, Any], bot_id: int) -> bool:
-    author = message.get("author") or {}
-    return (
-        message.get("type", 0) in ANSWER_TYPE_VALUES
-        and not author.get("bot")
-        and str(author.get("id")) != str(bot_id)
-        and not message.get("webhook_id")
-    )
-
-
-def _name(message: Mapping[str, Any]) -> str | None:
-    author = message.get("author") or {}
-    member = message.get("member") or {}
-    name = member.get("nick") or author.get("global_name") or author.get("username")
-    return str(name) if name else None
+def _by_id(listing: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(listing, key=lambda item: int(item["id"]))
 
 
 def answer_events(
@@ -81,40 +68,21 @@ def answer_events(
     at: datetime,
 ) -> list[Event]:
     """Events that bring the stored answers of a thread in line with its messages, oldest first."""
-    guild_id = int(thread.channel.workspace_id)
-    thread_id = int(thread.thread_id)
+    guild_id, thread_id = int(thread.channel.workspace_id), int(thread.thread_id)
     stored_ids = {answer.message.message_id for answer in stored}
     present: set[str] = set()
     events: list[Event] = []
-    for message in sorted(listing, key=lambda item: int(item["id"])):
+    for message in _by_id(listing):
         message_id = str(message["id"])
         present.add(message_id)
-        if not is_member_message(message, bot_id):
+        if not is_member_payload(message, bot_id):
             continue
-        ref = thread_message(guild_id, thread_id, int(message_id))
-        author = user_ref(guild_id, int(message["author"]["id"]), name=_name(message))
-        text = str(message.get("content", ""))
         if message_id not in stored_ids:
-            events.append(
-                AnswerPosted(event_id=f"discord:message:{message_id}", at=at, message=ref, author=author, text=text)
-            )
-        edited = message.get("edited_timestamp")
-        if edited:
-            events.append(
-                AnswerEdited(
-                    event_id=f"discord:edit:{message_id}:{edited}",
-                    at=_timestamp(message, at),
-                    message=ref,
-                    author=author,
-                    text=text,
-                )
-            )
+            events.append(posted_in_thread(message, guild_id=guild_id, thread_id=thread_id, at=at))
+        if message.get("edited_timestamp"):
+            events.append(edited_in_thread(message, guild_id=guild_id, thread_id=thread_id))
     events += [
-        AnswerDeleted(
-            event_id=f"discord:delete:{answer.message.message_id}",
-            at=at,
-            message=thread_message(guild_id, thread_id, int(answer.message.message_id)),
-        )
+        deleted_in_thread(guild_id=guild_id, thread_id=thread_id, message_id=int(answer.message.message_id), at=at)
         for answer in stored
         if answer.message.message_id not in present
     ]
@@ -125,21 +93,16 @@ def pending_mock_answer(
     *, mock: OpenMock, listing: Sequence[Mapping[str, Any]], bot_id: int, at: datetime
 ) -> AnswerPosted | None:
     """The candidate's answer the mock has not replied to yet: their first message after the bot's latest."""
-    ordered = sorted(listing, key=lambda item: int(item["id"]))
+    ordered = _by_id(listing)
     last_prompt = max(
         (index for index, message in enumerate(ordered) if str((message.get("author") or {}).get("id")) == str(bot_id)),
         default=-1,
     )
-    guild_id = int(mock.thread.channel.workspace_id)
+    guild_id, thread_id = int(mock.thread.channel.workspace_id), int(mock.thread.thread_id)
     for message in ordered[last_prompt + 1 :]:
-        if is_member_message(message, bot_id) and str(message["author"]["id"]) == mock.user.user_id:
-            return AnswerPosted(
-                event_id=f"discord:message:{message['id']}",  # the live dispatch's id: claimed once
-                at=at,
-                message=thread_message(guild_id, int(mock.thread.thread_id), int(message["id"])),
-                author=user_ref(guild_id, int(message["author"]["id"]), name=_name(message)),
-                text=str(message.get("content", "")),
-            )
+        if is_member_payload(message, bot_id) and str(message["author"]["id"]) == mock.user.user_id:
+            # Same event id as the live dispatch: the store claims the answer once.
+            return posted_in_thread(message, guild_id=guild_id, thread_id=thread_id, at=at)
     return None
 
 
@@ -251,19 +214,16 @@ class Reconciler:
     async def mock(self, mock: OpenMock) -> int:
         listing = await self._listing(mock.thread.channel.channel_id, after=mock.thread.thread_id)
         event = pending_mock_answer(mock=mock, listing=listing, bot_id=self._bot_id(), at=self._now())
-        if event is None:
-            return 0
-        await self._process(event)
-        return 1
+        return await self._handle([event] if event is not None else [])
 
     async def thread(self, thread: ThreadRef, run: str) -> int:
         listing = await self._listing(thread.channel.channel_id, after=thread.thread_id)
         stored = await self._engine.thread_answers(thread)
         events = answer_events(thread=thread, listing=listing, stored=stored, bot_id=self._bot_id(), at=self._now())
-        for event in events:
-            await self._process(event)
-        count = len(events)
-        by_id = {answer.message.message_id: answer for answer in await self._engine.thread_answers(thread)}
+        count = await self._handle(events)
+        if events:  # answers were added or withdrawn: their votes are compared with what is stored now
+            stored = await self._engine.thread_answers(thread)
+        by_id = {answer.message.message_id: answer for answer in stored}
         for message in listing:
             answer = by_id.get(str(message["id"]))
             if answer is not None:
@@ -306,6 +266,9 @@ class Reconciler:
             run=run,
             at=self._now(),
         )
+        return await self._handle(events)
+
+    async def _handle(self, events: Sequence[Event]) -> int:
         for event in events:
             await self._process(event)
         return len(events)

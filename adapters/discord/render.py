@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.documents import Bullets, Document, Fields, Heading, Line, Mention, Note, Paragraph, Quote, Tone
+from bot.documents import Block, Bullets, Document, Fields, Heading, Line, Mention, Note, Paragraph, Quote, Tone
 
 CONTENT_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -62,7 +62,7 @@ def _mention(part: Mention, *, markup: bool) -> str:
     user_id = part.user.user_id
     if markup and user_id.isdigit():
         return f"<@{user_id}>"  # shows the member's name; allowed_mentions keeps it silent
-    return f"@{part.user.label}" if not markup else "@" + escape(part.user.label)
+    return "@" + (escape(part.user.label) if markup else part.user.label)
 
 
 def inline(parts: Line, *, markup: bool = True) -> str:
@@ -72,7 +72,7 @@ def inline(parts: Line, *, markup: bool = True) -> str:
     )
 
 
-def _block_text(block: Heading | Paragraph | Bullets | Quote | Fields | Note) -> str:
+def _block_text(block: Block) -> str:
     match block:
         case Heading(text):
             return f"**{escape(text)}**"
@@ -88,7 +88,7 @@ def _block_text(block: Heading | Paragraph | Bullets | Quote | Fields | Note) ->
             return f"*{inline(parts)}*"
 
 
-def _join(blocks: Iterable[Heading | Paragraph | Bullets | Quote | Fields | Note]) -> str:
+def _join(blocks: Iterable[Block]) -> str:
     chunks: list[str] = []
     previous = None
     for block in blocks:
@@ -135,7 +135,7 @@ def trim(text: str, limit: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Layout:
-    body: tuple[Heading | Paragraph | Bullets | Quote | Fields | Note, ...]
+    body: tuple[Block, ...]
     fields: tuple[tuple[str, str], ...]
     footer: tuple[Note, ...]
 

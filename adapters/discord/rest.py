@@ -21,8 +21,9 @@ PUBLIC_THREAD = 11
 # Message flags.
 EPHEMERAL = 1 << 6
 # Interaction callback types.
-AUTOCOMPLETE_RESULT = 8
+CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
+AUTOCOMPLETE_RESULT = 8
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,7 +209,8 @@ def _author(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return author if isinstance(author, Mapping) else {}
 
 
-def _display_name(data: Mapping[str, Any]) -> str | None:
+def display_name(data: Mapping[str, Any]) -> str | None:
+    """The author's name as the server shows it, from a message payload (gateway or REST)."""
     member = data.get("member")
     nick = member.get("nick") if isinstance(member, Mapping) else None
     author = _author(data)
@@ -217,31 +218,68 @@ def _display_name(data: Mapping[str, Any]) -> str | None:
     return str(name) if name else None
 
 
-def answer_edited(payload: discord.RawMessageUpdateEvent, *, bot_id: int, channel: object) -> AnswerEdited | None:
-    data: Mapping[str, Any] = payload.data
-    edited = data.get("edited_timestamp")
+def is_member_payload(data: Mapping[str, Any], bot_id: int) -> bool:
+    """A message payload a member typed: not a bot's (this one's included), a webhook's or a system message."""
     author = _author(data)
-    if payload.guild_id is None or not author:
-        return None  # a direct message, or a partial update without its author
-    if not edited or "content" not in data:
-        return None  # Discord resolved a link preview or an attachment: the text did not change
-    if author.get("bot") or int(author["id"]) == bot_id or data.get("webhook_id"):
-        return None
-    if data.get("type", 0) not in ANSWER_TYPE_VALUES:
-        return None
-    if kind_of(channel, bot_id) is ChannelKind.OTHER:
-        return None
+    return (
+        data.get("type", 0) in ANSWER_TYPE_VALUES
+        and not author.get("bot")
+        and str(author.get("id")) != str(bot_id)
+        and not data.get("webhook_id")
+    )
+
+
+# The payload builders below are shared by the gateway path and reconciliation (``reconcile``), so an
+# answer, an edit or a deletion read back from REST carries the id its live dispatch carries.
+
+
+def posted_in_thread(data: Mapping[str, Any], *, guild_id: int, thread_id: int, at: datetime) -> AnswerPosted:
+    message_id = int(data["id"])
+    return AnswerPosted(
+        event_id=f"discord:message:{message_id}",
+        at=at,
+        message=thread_message(guild_id, thread_id, message_id),
+        author=user_ref(guild_id, int(_author(data)["id"]), name=display_name(data)),
+        text=str(data.get("content", "")),
+    )
+
+
+def edited_in_thread(data: Mapping[str, Any], *, guild_id: int, thread_id: int) -> AnswerEdited:
+    """The edit of an answer, timed by its ``edited_timestamp`` (which must be set)."""
+    message_id = int(data["id"])
+    edited = data["edited_timestamp"]
     try:
         at = datetime.fromisoformat(str(edited))
     except ValueError:
-        at = snowflake_time(payload.message_id)
+        at = snowflake_time(message_id)
     return AnswerEdited(
-        event_id=f"discord:edit:{payload.message_id}:{edited}",
+        event_id=f"discord:edit:{message_id}:{edited}",
         at=at,
-        message=thread_message(payload.guild_id, payload.channel_id, payload.message_id),
-        author=user_ref(payload.guild_id, int(author["id"]), name=_display_name(data)),
-        text=str(data["content"]),
+        message=thread_message(guild_id, thread_id, message_id),
+        author=user_ref(guild_id, int(_author(data)["id"]), name=display_name(data)),
+        text=str(data.get("content", "")),
     )
+
+
+def deleted_in_thread(*, guild_id: int, thread_id: int, message_id: int, at: datetime) -> AnswerDeleted:
+    return AnswerDeleted(
+        event_id=f"discord:delete:{message_id}",
+        at=at,
+        message=thread_message(guild_id, thread_id, message_id),
+    )
+
+
+def answer_edited(payload: discord.RawMessageUpdateEvent, *, bot_id: int, channel: object) -> AnswerEdited | None:
+    data: Mapping[str, Any] = payload.data
+    if payload.guild_id is None or not _author(data):
+        return None  # a direct message, or a partial update without its author
+    if not data.get("edited_timestamp") or "content" not in data:
+        return None  # Discord resolved a link preview or an attachment: the text did not change
+    if not is_member_payload(data, bot_id):
+        return None
+    if kind_of(channel, bot_id) is ChannelKind.OTHER:
+        return None
+    return edited_in_thread(data, guild_id=payload.guild_id, thread_id=payload.channel_id)
 
 
 def answer_deleted(
@@ -249,11 +287,7 @@ def answer_deleted(
 ) -> AnswerDeleted | None:
     if guild_id is None or kind_of(channel, bot_id) is ChannelKind.OTHER:
         return None
-    return AnswerDeleted(
-        event_id=f"discord:delete:{message_id}",
-        at=at,
-        message=thread_message(guild_id, channel_id, message_id),
-    )
+    return deleted_in_thread(guild_id=guild_id, thread_id=channel_id, message_id=message_id, at=at)
 
 
 def message_deleted(
