@@ -36,7 +36,7 @@ from adapters.discord.rest import (
 from adapters.discord.settings import TOKEN, DiscordSettings
 from bot import messages
 from bot.config import ConfigError
-from bot.events import AnswerEdited, AnswerPosted, Event, ReactionAdded, ReactionRemoved
+from bot.events import AnswerEdited, AnswerPosted, Event
 from bot.platforms import RunOptions
 from bot.refs import Platform
 from bot.runtime import BotApp
@@ -86,7 +86,6 @@ class DiscordService:
         self.ticks = TickScheduler(self.dispatcher, Platform.DISCORD, app.settings.tick_seconds)
         self._tasks: set[asyncio.Task[object]] = set()
         self._held: list[Job] | None = None
-        self._answers_pending: dict[str, asyncio.Future[None]] = {}
         self._reconciling = 0
         self._runs = itertools.count(1)
         self._closing = False
@@ -122,40 +121,11 @@ class DiscordService:
             case None:
                 return
             case AnswerPosted() | AnswerEdited():
-                self._submit_answer(event)
-            case ReactionAdded() | ReactionRemoved():
-                # The engine orders events per thread and per message separately; a vote on an answer
-                # that is still being scored would find no answer yet, so it waits for that answer.
-                answer = self._answers_pending.get(event.message.message_id)
-                self._submit(lambda: self._after(answer, event))
+                # An answer in a thread the bot is still starting waits until the engine has recorded the thread.
+                starting = self.outbox.thread_starting(event.message.thread_id)
+                self._submit(lambda: self.dispatcher.process_safely(event, after=starting))
             case _:
                 self._submit(lambda: self.dispatcher.process_safely(event))
-
-    def _submit_answer(self, event: AnswerPosted | AnswerEdited) -> None:
-        if self._closing:
-            return
-        key = event.message.message_id
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._answers_pending[key] = done
-        # An answer in a thread the bot is still starting waits until the engine has recorded the thread.
-        starting = self.outbox.thread_starting(event.message.thread_id)
-
-        async def job() -> None:
-            try:
-                if starting is not None:
-                    await starting
-                await self.dispatcher.process_safely(event)
-            finally:
-                done.set_result(None)
-                if self._answers_pending.get(key) is done:
-                    del self._answers_pending[key]
-
-        self._submit(job)
-
-    async def _after(self, answer: asyncio.Future[None] | None, event: Event) -> None:
-        if answer is not None:
-            await answer
-        await self.dispatcher.process_safely(event)
 
     async def idle(self) -> None:
         """Wait until nothing is being processed, held back or reconciled."""

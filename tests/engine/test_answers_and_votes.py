@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.documents import Bullets, Heading, Paragraph, Quote, plain_text
 from bot.effects import DeleteMessage, PostQuestion, PostSummary, ReplyInThread, SendEphemeral, UpdateMessage
-from bot.events import AnswerPosted
+from bot.events import AnswerPosted, ReactionAdded
 from bot.refs import MessageRef
 from bot.store.models import Answer, ProcessedEvent, Vote
 from tests.support.harness import CHANNEL, Harness, user
@@ -90,6 +90,28 @@ async def test_concurrent_duplicate_deliveries_are_processed_once(harness: Harne
     assert await count(harness, Answer) == 1
     assert len(harness.outbox.of(ReplyInThread)) == 1
     assert await count(harness, ProcessedEvent) >= 1
+
+
+async def test_a_vote_that_arrives_while_its_answer_is_being_scored_waits_for_it(harness: Harness) -> None:
+    import asyncio
+
+    await open_rollout_question(harness)
+    thread = await harness.current_thread()
+    message = MessageRef(thread.channel, "1700000002.000100", thread.thread_id)
+    answer = AnswerPosted(event_id="Ev-answer", at=harness.now, message=message, author=ALICE, text=ROLLOUT_STRONG)
+    votes = [
+        ReactionAdded(
+            event_id=f"Ev-vote-{voter.user_id}",
+            at=harness.now,
+            message=MessageRef(thread.channel, message.message_id),  # reactions carry no thread
+            user=voter,
+            emoji="+1",
+        )
+        for voter in (BOB, CAROL)
+    ]
+    # Both votes are handed over right after the answer, before it is stored.
+    await asyncio.gather(harness.dispatcher.process(answer), *(harness.dispatcher.process(vote) for vote in votes))
+    assert await count(harness, Vote) == 2
 
 
 async def test_an_edit_rescores_and_updates_the_feedback_in_place(harness: Harness) -> None:
