@@ -73,6 +73,8 @@ class CommandInvoked:
 
     ``is_admin`` is the platform's answer to "may this member change the channel's set-up"
     (Slack workspace admin or owner, Discord Manage Server, always true on the console).
+    ``admin_command`` is the command the set-up subcommands live under on that platform, for help
+    texts: an adapter that registers them apart from ``/practice`` says so here.
     """
 
     event_id: str
@@ -83,6 +85,7 @@ class CommandInvoked:
     options: Mapping[str, str] = field(default_factory=dict)
     args: tuple[str, ...] = ()
     is_admin: bool = False
+    admin_command: str = "/practice"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

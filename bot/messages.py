@@ -29,7 +29,7 @@ from bot.documents import (
 from bot.feedback import common_gaps, feedback_card
 from bot.questions import Catalog, Question
 from bot.questions.catalog import Pack
-from bot.refs import Platform, UserRef
+from bot.refs import UserRef
 from bot.rubric import Scorecard
 from bot.rubric.text import excerpt
 from bot.scheduling import describe_schedule
@@ -364,14 +364,6 @@ ADMIN_LINES = (
     "{admin} skip: skip the next scheduled question",
     "{admin} pause, {admin} resume: stop or restart the schedule",
 )
-# Discord can reserve a command for admins only as a whole top-level command, so there the set-up
-# subcommands live under a command of their own.
-ADMIN_COMMANDS = {Platform.DISCORD: "/practice-admin"}
-
-
-def admin_command(platform: Platform) -> str:
-    """The command the set-up subcommands are under on a platform (``/practice`` unless it differs)."""
-    return ADMIN_COMMANDS.get(platform, "/practice")
 
 
 def help_text(*, unknown: str | None = None, admin: str = "/practice") -> Document:

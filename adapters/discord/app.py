@@ -224,7 +224,7 @@ class DiscordService:
         if request is None:
             if interaction.type is discord.InteractionType.application_command:
                 body = {
-                    **render.render_one(messages.help_text(admin=messages.admin_command(Platform.DISCORD))),
+                    **render.render_one(messages.help_text(admin=f"/{commands.ADMIN}")),
                     "flags": EPHEMERAL,
                 }
                 await self._callback(interaction, {"type": CHANNEL_MESSAGE, "data": body})

@@ -417,4 +417,5 @@ def interaction(
         options=options,
         args=args,
         is_admin=_is_admin(interaction.permissions),
+        admin_command=f"/{commands.ADMIN}",
     )

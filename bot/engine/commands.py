@@ -144,7 +144,7 @@ async def command(deps: Deps, event: CommandInvoked) -> list[Effect]:
     name = event.subcommand.strip().lower()
     name = ALIASES.get(name, name)
     if name == "help":
-        return _private(event, messages.help_text(admin=messages.admin_command(event.channel.platform)))
+        return _private(event, messages.help_text(admin=event.admin_command))
     if name in ADMIN_ONLY and not event.is_admin:
         return _private(event, messages.admin_only())
     async with deps.store.transaction(event.channel.workspace) as tx:
@@ -171,8 +171,7 @@ async def command(deps: Deps, event: CommandInvoked) -> list[Effect]:
                 return await _export(tx, event)
             case "forget":
                 return await _forget(tx, event)
-    admin = messages.admin_command(event.channel.platform)
-    return _private(event, messages.help_text(unknown=event.subcommand, admin=admin))
+    return _private(event, messages.help_text(unknown=event.subcommand, admin=event.admin_command))
 
 
 async def home_opened(deps: Deps, event: HomeOpened) -> list[Effect]:

@@ -1,4 +1,4 @@
-"""/practice help names the set-up commands as each platform registers them."""
+"""/practice help names the set-up commands as each platform registers them (the adapter says where)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ async def _help(harness: Harness, platform: Platform, subcommand: str = "help") 
         channel=channel,
         user=UserRef(platform, "W1", "U1"),
         subcommand=subcommand,
+        # As the Discord adapter translates its commands: set-up lives under a command of its own there.
+        **({"admin_command": "/practice-admin"} if platform is Platform.DISCORD else {}),
     )
     [reply] = await harness.dispatcher.process(event)
     assert isinstance(reply, SendEphemeral)
