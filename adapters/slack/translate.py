@@ -21,7 +21,7 @@ from typing import Any
 
 from bot import emoji
 from bot.command_text import parse_command_text
-from bot.engine.commands import ADMIN_ONLY, ALIASES
+from bot.engine.commands import requires_admin
 from bot.events import (
     AnswerDeleted,
     AnswerEdited,
@@ -265,7 +265,7 @@ def needs_admin_check(payload: Payload) -> bool:
     if is_mock_command(payload.get("command") or ""):
         return False
     subcommand, _, _ = parse_command_text(decode_text(payload.get("text") or ""))
-    return ALIASES.get(subcommand, subcommand) in ADMIN_ONLY
+    return requires_admin(subcommand)
 
 
 def command_event_id(payload: Payload) -> str:

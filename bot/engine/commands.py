@@ -140,12 +140,22 @@ async def _forget(tx: WorkspaceTransaction, event: CommandInvoked) -> list[Effec
     return _private(event, messages.forgotten() if removed else messages.nothing_stored())
 
 
+def canonical_subcommand(subcommand: str) -> str:
+    """The subcommand a member typed, with aliases resolved (``config`` is ``setup``)."""
+    name = subcommand.strip().lower()
+    return ALIASES.get(name, name)
+
+
+def requires_admin(subcommand: str) -> bool:
+    """Whether only channel admins may run it: adapters that must look up a member's role ask first."""
+    return canonical_subcommand(subcommand) in ADMIN_ONLY
+
+
 async def command(deps: Deps, event: CommandInvoked) -> list[Effect]:
-    name = event.subcommand.strip().lower()
-    name = ALIASES.get(name, name)
+    name = canonical_subcommand(event.subcommand)
     if name == "help":
         return _private(event, messages.help_text(admin=event.admin_command))
-    if name in ADMIN_ONLY and not event.is_admin:
+    if requires_admin(name) and not event.is_admin:
         return _private(event, messages.admin_only())
     async with deps.store.transaction(event.channel.workspace) as tx:
         if name in CHANGES_STATE and not await tx.claim_event(event.event_id, deps.clock.now()):
