@@ -14,7 +14,6 @@ Order of work for each kind of input:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -35,6 +34,7 @@ from adapters.discord.rest import (
 )
 from adapters.discord.settings import TOKEN, DiscordSettings
 from bot import messages
+from bot.background import BackgroundWork, Job
 from bot.config import ConfigError
 from bot.events import AnswerEdited, AnswerPosted, Event
 from bot.platforms import RunOptions
@@ -44,7 +44,6 @@ from bot.scheduling.runner import TickScheduler
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], Awaitable[object]]
 RESTART_FIRST_DELAY = 5.0
 RESTART_MAX_DELAY = 300.0
 
@@ -84,28 +83,14 @@ class DiscordService:
             app.engine, self.rest, self.dispatcher.process_safely, bot_id=self._bot_id, now=app.clock.now
         )
         self.ticks = TickScheduler(self.dispatcher, Platform.DISCORD, app.settings.tick_seconds)
-        self._tasks: set[asyncio.Task[object]] = set()
+        self.work = BackgroundWork("a Discord event")
+        # Jobs held back while a new session is reconciled; the reconciliation's own task releases them.
         self._held: list[Job] | None = None
         self._reconciling = 0
         self._runs = itertools.count(1)
         self._closing = False
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     # -- background work -------------------------------------------------------------------------------
-
-    def _spawn(self, job: Job) -> None:
-        task: asyncio.Task[object] = asyncio.ensure_future(job())
-        self._tasks.add(task)
-        self._idle.clear()
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[object]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background work failed", exc_info=task.exception())
-        if not self._tasks and self._held is None:
-            self._idle.set()
 
     def _submit(self, job: Job) -> None:
         """Messages and reactions: held back while a new session is being reconciled."""
@@ -114,7 +99,7 @@ class DiscordService:
         if self._held is not None:
             self._held.append(job)
             return
-        self._spawn(job)
+        self.work.spawn(job)
 
     def _process(self, event: Event | None) -> None:
         match event:
@@ -128,11 +113,8 @@ class DiscordService:
                 self._submit(lambda: self.dispatcher.process_safely(event))
 
     async def idle(self) -> None:
-        """Wait until nothing is being processed, held back or reconciled."""
-        while True:
-            await self._idle.wait()
-            if not self._tasks and self._held is None:
-                return
+        """Wait until nothing is being processed, held back or reconciled (held jobs wait on a running task)."""
+        await self.work.idle()
 
     # -- gateway dispatches (called synchronously by the client) -------------------------------------
 
@@ -176,20 +158,19 @@ class DiscordService:
 
     def interaction(self, interaction: discord.Interaction) -> None:
         if not self._closing:
-            self._spawn(lambda: self._interaction(interaction))
+            self.work.spawn(lambda: self._interaction(interaction))
 
     def guild_remove(self, guild: discord.Guild, occurrence: translate.Occurrence) -> None:
         event = translate.guild_removed(guild, occurrence=occurrence, at=self.app.clock.now())
         log.info("removed from server %s: purging its data", guild.id)
-        self._spawn(lambda: self.dispatcher.process_safely(event))
+        self.work.spawn(lambda: self.dispatcher.process_safely(event))
 
     def new_session(self, session_id: str) -> None:
         if self._held is None:
             self._held = []
         self._reconciling += 1
-        self._idle.clear()
         run = f"{session_id}.{next(self._runs)}"
-        self._spawn(lambda: self._reconcile(run))
+        self.work.spawn(lambda: self._reconcile(run))
 
     def resumed(self) -> None:
         log.info("gateway session resumed; Discord replays what was missed")
@@ -207,7 +188,7 @@ class DiscordService:
             if self._reconciling == 0:
                 held, self._held = self._held or [], None
                 for job in held:
-                    self._spawn(job)
+                    self.work.spawn(job)
 
     async def _reconcile_message(self, guild_id: int, channel_id: int, message_id: int, run: str) -> None:
         try:
@@ -308,10 +289,7 @@ class DiscordService:
         """Stop ticking, let work in flight finish (up to ``wait_seconds``), then close the connection."""
         self._closing = True
         await self.ticks.stop()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.idle(), timeout=wait_seconds)
-        for task in list(self._tasks):
-            task.cancel()
+        await self.work.drain(wait_seconds)
         if not self.client.is_closed():
             await self.client.close()
 

@@ -3,59 +3,19 @@
 Bolt runs a listener in its own task, so a listener could reach the store or the Web API before the
 HTTP response (or the Socket Mode ack) has been written. Listeners therefore only ``defer`` work onto
 the request's ``AfterAck`` gate; the transport (``server``/``socket_mode``) releases the gate after it
-has sent the acknowledgement. Released work runs as tracked background tasks, so shutdown can wait for
-it instead of cutting it off.
+has sent the acknowledgement. Released work runs as ``BackgroundWork``, so shutdown can wait for it
+instead of cutting it off.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-log = logging.getLogger(__name__)
+from bot.background import BackgroundWork, Job
 
 AFTER_ACK = "practice_bot_after_ack"
-Job = Callable[[], Awaitable[None]]
-
-
-class BackgroundWork:
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def spawn(self, job: Job) -> None:
-        task = asyncio.get_running_loop().create_task(self._run(job))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def _run(job: Job) -> None:
-        try:
-            await job()
-        except Exception:
-            log.exception("handling a Slack request failed")
-
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
-
-    async def idle(self) -> None:
-        """Wait until no work is left (work started meanwhile is waited for too)."""
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    async def drain(self, timeout_seconds: float) -> None:
-        """At shutdown: let running work finish for a while, then cancel what is left."""
-        if not self._tasks:
-            return
-        _, unfinished = await asyncio.wait(set(self._tasks), timeout=timeout_seconds)
-        for task in unfinished:
-            task.cancel()
-        if unfinished:
-            log.warning("cancelled %d unfinished Slack request(s) at shutdown", len(unfinished))
-            await asyncio.wait(unfinished)
 
 
 class AfterAck:

@@ -19,7 +19,6 @@ from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstall
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from adapters.slack.ack import BackgroundWork
 from adapters.slack.api import SlackApi, error_code, web_client
 from adapters.slack.deliver import SlackOutbox
 from adapters.slack.directory import UserDirectory
@@ -31,6 +30,7 @@ from adapters.slack.server import build_web_app, start_http
 from adapters.slack.settings import SlackSettings
 from adapters.slack.socket_mode import AckFirstSocketModeHandler
 from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource, remove_installation
+from bot.background import BackgroundWork
 from bot.config import ConfigError
 from bot.engine import Dispatcher
 from bot.platforms import RunOptions
@@ -108,7 +108,7 @@ class SlackService:
         self._client = client
         self._tokens = tokens
         self._installations = installations
-        self.work = BackgroundWork()
+        self.work = BackgroundWork("a Slack request")
         api = SlackApi(client, tokens)
         self.directory = UserDirectory(api)
         self.responses = PendingResponses()

@@ -32,10 +32,11 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.ack import BackgroundWork, defer
+from adapters.slack.ack import defer
 from adapters.slack.directory import UserDirectory
 from adapters.slack.responses import PendingResponses
 from adapters.slack.translate import Ignored, needs_admin_check, translate_command, translate_event
+from bot.background import BackgroundWork
 from bot.clock import Clock
 from bot.engine import Dispatcher
 from bot.events import CommandInvoked, Event, MockRequested, WorkspaceRemoved

@@ -15,7 +15,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from adapters.slack.ack import BackgroundWork, after_ack
+from adapters.slack.ack import after_ack
+from bot.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.ack import BackgroundWork, after_ack
+from adapters.slack.ack import after_ack
+from bot.background import BackgroundWork
 
 log = logging.getLogger(__name__)
 

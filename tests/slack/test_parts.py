@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from adapters.slack.ack import AfterAck, BackgroundWork
+from adapters.slack.ack import AfterAck
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.responses import MAX_USES, PendingResponses
+from bot.background import BackgroundWork
 from bot.refs import ChannelRef, Platform, UserRef
 
 CHANNEL = ChannelRef(Platform.SLACK, "T0", "C0")
@@ -55,7 +56,7 @@ def test_a_response_url_serves_its_own_member_and_channel_up_to_five_messages() 
 
 
 async def test_deferred_work_waits_for_the_release_and_is_awaited_at_shutdown() -> None:
-    work = BackgroundWork()
+    work = BackgroundWork("a Slack request")
     ran: list[str] = []
     gate = AfterAck(work)
 
