@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import messages
+from bot import logs, messages
 from bot.config import ConfigError, Settings
 from bot.documents import plain_text
 from bot.feedback import full_breakdown
@@ -123,18 +123,6 @@ def _cmd_score(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Their INFO lines report every job run and every migration step, and aiosqlite's DEBUG lines carry
-    # SQL parameters (members' answers); warnings still come through.
-    for noisy in ("apscheduler", "alembic", "aiosqlite"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -142,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"practice-bot: configuration refused: {error}", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(args.log_level or settings.log_level)
+    logs.configure(args.log_level or settings.log_level)
     try:
         if args.command == "questions" and args.questions_command == "validate":
             return _cmd_questions_validate(settings, args.paths)

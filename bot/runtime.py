@@ -8,8 +8,8 @@ import logging
 import signal
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from bot import logs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.engine import Deps, Dispatcher, Engine, EngineConfig, Outbox
@@ -82,20 +82,6 @@ async def _db(settings: Settings, action: str) -> int:
         await database.dispose()
 
 
-def send_logs_to_file(data_dir: Path) -> Path:
-    """Replace the root logger's handlers with a file in the data directory."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "practice-bot.log"
-    root = logging.getLogger()
-    formatter = root.handlers[0].formatter if root.handlers else None
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    file_handler = logging.FileHandler(path, encoding="utf-8")
-    file_handler.setFormatter(formatter or logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
-    root.addHandler(file_handler)
-    return path
-
-
 def db_command(settings: Settings, action: str) -> int:
     return asyncio.run(_db(settings, action))
 
@@ -105,7 +91,7 @@ async def _serve(settings: Settings, platform: str | None, options: RunOptions) 
     plugin = choose(plugins, platform, settings.env)
     plugin.check(settings.env, options)
     if plugin.interactive:
-        log_file = send_logs_to_file(settings.data_dir)
+        log_file = logs.send_to_file(settings.data_dir)
         print(f"practice-bot: logs go to {log_file}", file=sys.stderr)  # noqa: T201
     try:
         app = await build_app(settings)

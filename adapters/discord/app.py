@@ -33,7 +33,7 @@ from adapters.discord.rest import (
     DiscordRest,
 )
 from adapters.discord.settings import TOKEN, DiscordSettings
-from bot import messages
+from bot import logs, messages
 from bot.background import BackgroundWork, Job
 from bot.config import ConfigError
 from bot.events import AnswerEdited, AnswerPosted, Event
@@ -315,8 +315,7 @@ class DiscordPlatform:
 def keep_library_logs_free_of_payloads() -> None:
     """discord.py logs request bodies, webhook URLs (with interaction tokens) and raw gateway events at
     DEBUG; the bot's own DEBUG logging must not switch that on."""
-    library = logging.getLogger("discord")
-    library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
+    logs.keep_quiet({"discord": logging.INFO})
 
 
 async def supervise(

@@ -30,6 +30,7 @@ from adapters.slack.server import build_web_app, start_http
 from adapters.slack.settings import SlackSettings
 from adapters.slack.socket_mode import AckFirstSocketModeHandler
 from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource, remove_installation
+from bot import logs
 from bot.background import BackgroundWork
 from bot.config import ConfigError
 from bot.engine import Dispatcher
@@ -51,12 +52,6 @@ QUIET_LOGGERS = {
     "adapters.slack.bolt": logging.WARNING,
 }
 DRAIN_SECONDS = 10.0
-
-
-def _quiet_payload_loggers() -> None:
-    for name, floor in QUIET_LOGGERS.items():
-        logger = logging.getLogger(name)
-        logger.setLevel(max(floor, logger.getEffectiveLevel()))
 
 
 async def _start_up_call(call: Awaitable[AsyncSlackResponse], *, refused: str, api_url: str) -> AsyncSlackResponse:
@@ -139,7 +134,7 @@ class SlackService:
 
     @classmethod
     async def create(cls, app: BotApp, settings: SlackSettings, *, pace_seconds: float = 1.0) -> SlackService:
-        _quiet_payload_loggers()
+        logs.keep_quiet(QUIET_LOGGERS)
         session = aiohttp.ClientSession()
         try:
             client = web_client(settings.api_url, session)
