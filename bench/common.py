@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.store.database import create_engine
-from bot.store.migrate import upgrade
-
 
 @dataclass
 class Figure:
@@ -79,17 +76,16 @@ def scratch_dir() -> Iterator[Path]:
 
 async def migrate(url: str) -> str:
     """Bring the database at ``url`` to the latest revision; returns ``url``."""
+    # Imported here: the rubric benchmark shares this module and must not load the store.
+    from bot.store.database import create_engine  # noqa: PLC0415
+    from bot.store.migrate import upgrade  # noqa: PLC0415
+
     engine = create_engine(url)
     try:
         await upgrade(engine)
     finally:
         await engine.dispose()
     return url
-
-
-@contextlib.asynccontextmanager
-async def migrated(url: str) -> AsyncIterator[str]:
-    yield await migrate(url)
 
 
 @contextlib.asynccontextmanager

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from bench.common import percentile
 from bot.questions import load_catalog
 from bot.rubric import AnswerText, QuestionContext, score_answer
 from bot.rubric.lexicon import clear_token_cache
@@ -105,11 +106,6 @@ def throughput(cases: Sequence[Case], seconds: float) -> float:
     return scored / (time.perf_counter() - start)
 
 
-def percentile(samples: Sequence[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -146,10 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "answers_per_second": round(rate),
         f"answers_per_second_{TYPICAL_WORDS}_words": round(typical_rate),
         "p50_ms": round(statistics.median(warm), 3),
-        "p99_ms": round(percentile(warm, 0.99), 3),
+        "p99_ms": round(percentile(warm, 99), 3),
         "max_ms": round(max(warm), 3),
         "cold_p50_ms": round(statistics.median(cold), 3),
-        "cold_p99_ms": round(percentile(cold, 0.99), 3),
+        "cold_p99_ms": round(percentile(cold, 99), 3),
         "samples": len(warm),
         "cold_samples": len(cold),
         "answers": [{"question": case.question_id, "words": case.words, "score": case.score()} for case in cases],

@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import SlackService
 from adapters.slack.server import EVENTS_PATH, start_http
 from adapters.slack.settings import SlackSettings
-from bench.common import Figure, migrated, percentile, scratch_dir
+from bench.common import Figure, migrated_sqlite, percentile
 from bench.ingest import ANSWER
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -135,10 +135,8 @@ async def _run(quick: bool) -> list[Figure]:
     await fake.start()
     session = aiohttp.ClientSession()
     try:
-        with scratch_dir() as directory:
-            url = f"sqlite+aiosqlite:///{directory / 'slack.db'}"
-            async with migrated(url):
-                figures = await _measure(fake, session, url, directory, count)
+        async with migrated_sqlite("slack") as (url, directory):
+            figures = await _measure(fake, session, url, directory, count)
     finally:
         await session.close()
         await fake.stop()
