@@ -209,7 +209,7 @@ def pairwise(grades: Sequence[float], scores: Sequence[float]) -> tuple[float, i
 
 
 def grade_bucket(grade: float) -> int:
-    return int(math.floor(grade + 0.5))
+    return math.floor(grade + 0.5)
 
 
 @dataclass
