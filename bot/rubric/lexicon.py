@@ -13,10 +13,14 @@ so each class of words (``Terms``) owns one bit:
 
 A check then tests bits, which costs next to nothing.
 
-A term is a word (``refund``), a word prefix (``reconcil*`` matches reconcile, reconciliation) or a
-phrase of such words (``at the cost of``, ``product manager*``). Terms are tokenised exactly like
-answer text: lower case, hyphens and slashes separate words, so ``trade-off`` is the phrase
-``trade off`` and also matches "trade off" written with a space.
+A term is a word (``refund``), a word family (``reconcil*``) or a phrase of such words (``at the cost
+of``, ``product manager*``). Words are matched on lemmas (see ``lemmas``): a term written "escalate"
+matches "escalated" and "escalating", and a phrase "roll back" matches "rolled back". A family stem
+matches words that continue it with an ordinary English ending only (``reconcil*``: reconcile,
+reconciled, reconciliation; ``fee*``: fees, but never feel, feed or feedback); every family's matches
+in the dictionary are listed in ``tests/rubric/term_audit.txt`` and reviewed. Terms are tokenised
+exactly like answer text: lower case, hyphens and slashes separate words, so ``trade-off`` is the
+phrase ``trade off`` and also matches "trade off" written with a space.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from itertools import pairwise
 from operator import or_
+
+from bot.rubric.lemmas import Lemmatizer, dictionary_lemma, is_own_lemma
 
 # Bytes kept by the tokenizer; everything else becomes a separator. Apostrophes stay so that
 # "don't" and "i'd" are single tokens; possessive "'s" is dropped so "merchant's" is "merchant".
@@ -126,6 +132,46 @@ FUNCTION_WORDS = frozenset(
     i'd i'll i'm i've we'd we'll we're we've you'd they'd they're don't didn't doesn't won't wouldn't
     can't couldn't isn't aren't wasn't weren't hadn't haven't hasn't shouldn't there here""".split()
 )
+# What may follow a family stem: inflections and the common derivational endings, nothing else, so
+# a stem never swallows an unrelated word that happens to start with it.
+FAMILY_ENDINGS = frozenset(
+    """ s es e ed d ing er ers or ors ee ees ion ions ation ations iation iations ition itions al als ally ly
+    ment ments ity ities ive ives ively ize izes ized izing ization izations ise ises ised ising isation
+    isations se ses sed sing ze zes zed zing sation zation able ably ability ence ences ency encies ent ents
+    ant ants ance ances y ies ied ful ure ures ured uring ic ics ical ness ist ists ism ory ories ate ates
+    ated ating ator ators ility ilities ous ings fully ables""".split()
+) | {""}
+# Consonant doubling before an ending: "ship*" matches shipped, shipping.
+_DOUBLED_ENDINGS = frozenset({"ed", "ing", "er", "ers"})
+
+
+# An inflection ending only counts when the word really is an inflection: "feed" is a word of its
+# own, not "fee" with a past-tense ending, and the dictionary says so (its lemma is itself).
+_INFLECTIONS = frozenset({"s", "es", "d", "ed", "ing", "ies", "ied"})
+
+
+def family_match(stem: str, word: str) -> bool:
+    """Whether ``word`` is ``stem`` continued by an ordinary ending."""
+    if not word.startswith(stem):
+        return False
+    rest = word[len(stem) :]
+    if stem.isdigit():  # "in 20*": a year
+        return rest.isdigit()
+    if rest in _INFLECTIONS or (len(rest) > 2 and rest[0] == stem[-1] and rest[1:] in _DOUBLED_ENDINGS):
+        return not is_own_lemma(word)
+    return rest in FAMILY_ENDINGS
+
+
+def _keeps_form(token: str) -> bool:
+    return token in FUNCTION_WORDS or "'" in token
+
+
+def _vocabulary() -> set[str]:
+    return set(_EXACT) | {word for key in _PHRASES_BY_KEY for word in key}
+
+
+lemma = Lemmatizer(keep=_keeps_form, vocabulary=_vocabulary)
+
 _TOKEN_MASKS: dict[str, int] = {}
 # Beside each token's classes, two small counters: 1 for a function word plus 1 << _COUNTER_BITS
 # for "and" or "or". Summed over a sentence (small ints: a C-level loop) they count its function
@@ -136,6 +182,10 @@ _COUNTER_MAX = (1 << _COUNTER_BITS) - 1
 _ALL: list[Terms] = []
 
 
+def _term_lemma(word: str) -> str:
+    return word if _keeps_form(word) else dictionary_lemma(word)
+
+
 def _elements(term: str) -> tuple[Element, ...]:
     """A term as the tokens it will be compared with: tokenized exactly like answer text."""
     elements: list[Element] = []
@@ -144,8 +194,8 @@ def _elements(term: str) -> tuple[Element, ...]:
         words = tokenize(raw.rstrip("*"))
         if not words:
             raise ValueError(f"term {term!r}: {raw!r} holds no word")
-        elements.extend((word, False) for word in words[:-1])
-        elements.append((words[-1], is_prefix))
+        elements.extend((_term_lemma(word), False) for word in words[:-1])
+        elements.append((words[-1], True) if is_prefix else (_term_lemma(words[-1]), False))
     if not elements:
         raise ValueError("empty term")
     return tuple(elements)
@@ -166,8 +216,11 @@ def _key(elements: tuple[Element, ...]) -> tuple[int, int]:
     return -max(singles)[2], 1
 
 
+_ENDINGS_PATTERN = "(?:" + "|".join(sorted((re.escape(e) for e in FAMILY_ENDINGS if e), key=len, reverse=True)) + ")?"
+
+
 def _element_pattern(element: Element) -> str:
-    return " " + re.escape(element[0]) + ("[^ ]*" if element[1] else "")
+    return " " + re.escape(element[0]) + (_ENDINGS_PATTERN if element[1] else "")
 
 
 def _key_first(offset: int, size: int, phrase: tuple[Element, ...]) -> str:
@@ -234,6 +287,7 @@ def terms(*patterns: str, name: str = "") -> Terms:
             _SINGLES[key[0]] = _index_key(key)
     _PREFIX_LENGTHS[:] = sorted({len(prefix) for prefix in _PREFIX})
     _ALL.append(group)
+    lemma.invalidate()
     _TOKEN_MASKS.clear()
     return group
 
@@ -245,13 +299,18 @@ def clear_token_cache() -> None:
 
 
 def _classify(token: str) -> int:
-    mask = _EXACT.get(token, 0)
-    size = len(token)
-    for length in _PREFIX_LENGTHS:
-        if length > size:
-            break
-        mask |= _PREFIX.get(token[:length], 0)
-    if token in _SINGLES:
+    lemma_of = lemma(token)
+    mask = _EXACT.get(token, 0) | _EXACT.get(lemma_of, 0)
+    for form in {token, lemma_of}:
+        size = len(form)
+        for length in _PREFIX_LENGTHS:
+            if length > size:
+                break
+            stem = form[:length]
+            bits = _PREFIX.get(stem)
+            if bits and family_match(stem, form):
+                mask |= bits
+    if lemma_of in _SINGLES or token in _SINGLES:
         mask |= PHRASE_HEAD_BIT
     if token[:1].isdigit():
         mask |= NUMERIC_BIT
@@ -271,15 +330,18 @@ def token_masks(tokens: Sequence[str]) -> list[int]:
     return masks  # type: ignore[return-value]  # no None left
 
 
+def _element_matches(element: Element, token: str) -> bool:
+    word, is_family = element
+    if is_family:
+        return family_match(word, token) or family_match(word, lemma(token))
+    return token == word or lemma(token) == word
+
+
 def _phrase_at(tokens: Sequence[str], start: int, rest: tuple[Element, ...]) -> bool:
     """Whether ``rest`` matches the tokens from ``start`` on."""
     if start + len(rest) > len(tokens):
         return False
-    for offset, (word, is_prefix) in enumerate(rest):
-        token = tokens[start + offset]
-        if not (token.startswith(word) if is_prefix else token == word):
-            return False
-    return True
+    return all(_element_matches(element, tokens[start + offset]) for offset, element in enumerate(rest))
 
 
 def _confirm(index: _Index, padded: str, mask: int) -> int:
@@ -305,18 +367,19 @@ def sentence_classes(words: tuple[str, ...]) -> tuple[int, int, int]:
     except KeyError:  # a token not seen before: classify the missing ones
         mask = reduce(or_, token_masks(words), 0)
         counts = sum(map(_TOKEN_COUNTS.__getitem__, words))
-    padded = ""  # the sentence as _confirm needs it, built when a key needs confirming
-    for pair in _PAIRS.keys() & pairwise(words):
+    lemmas = tuple(map(lemma, words))
+    padded = ""  # the sentence's lemmas as _confirm needs them, built when a key needs confirming
+    for pair in _PAIRS.keys() & pairwise(lemmas):
         index = _PAIRS[pair]
         mask |= index[0]
         if mask & index[1] != index[1]:  # the longer phrases could add a class
-            padded = padded or f" {' '.join(words)} "
+            padded = padded or f" {' '.join(lemmas)} "
             mask = _confirm(index, padded, mask)
     if mask & PHRASE_HEAD_BIT:
-        for head in _SINGLES.keys() & words:
+        for head in _SINGLES.keys() & lemmas:
             index = _SINGLES[head]
             if mask & index[1] != index[1]:
-                padded = padded or f" {' '.join(words)} "
+                padded = padded or f" {' '.join(lemmas)} "
                 mask = _confirm(index, padded, mask)
     if len(words) > _COUNTER_MAX:  # the function-word counter may have carried into the other one
         return mask, sum(map(FUNCTION_WORDS.__contains__, words)), words.count("and") + words.count("or")
@@ -333,11 +396,11 @@ def found_terms(group: Terms, tokens: Sequence[str]) -> list[str]:
     bit = group.bit
     masks = token_masks(tokens)
     heads = group.heads
-    if not heads or heads.keys().isdisjoint(tokens):  # no phrase of the group can start here
+    if not heads or heads.keys().isdisjoint(map(lemma, tokens)):  # no phrase of the group can start here
         return list(dict.fromkeys([token for token, mask in zip(tokens, masks, strict=True) if mask & bit]))
     seen: dict[str, None] = {}
     for index, (token, mask) in enumerate(zip(tokens, masks, strict=True)):
-        for phrase in heads.get(token, ()):
+        for phrase in heads.get(lemma(token), ()):
             if _phrase_at(tokens, index + 1, phrase[1:]):
                 seen.setdefault(" ".join(tokens[index : index + len(phrase)]), None)
         if mask & bit:
@@ -348,3 +411,12 @@ def found_terms(group: Terms, tokens: Sequence[str]) -> list[str]:
 def union(groups: Iterable[Terms]) -> int:
     """One mask covering several classes: ``mask & union(...)`` tests for any of them."""
     return reduce(or_, (group.bit for group in groups), 0)
+
+
+def family_stems() -> set[str]:
+    """Every family stem registered, alone or inside a phrase (for the term audit)."""
+    stems = set(_PREFIX)
+    for by_bit in _PHRASES_BY_KEY.values():
+        for phrases in by_bit.values():
+            stems.update(word for _, phrase in phrases for word, is_family in phrase if is_family)
+    return stems

@@ -32,7 +32,7 @@ DECIDE = terms(
     "bet on", "commit to", "committed to", "my call", "the call", "made the call", "settle on", "settled on",
     "i'd ship", "we'd ship", "ship first", "i would", "i'd", "we'd", "we would", "i'll", "we will", "we'll",
     "i want", "i'd want", "i propose", "i proposed", "proposed", "i pushed", "i insisted", "overruled", "i killed",
-    "i paused", "i delayed", "i cut", "we cut", "i dropped", "we dropped", "i deferred", "we deferred", "defer*",
+    "i paused", "i delayed", "i cut", "we cut", "i dropped", "we dropped", "i deferred", "we deferred", "defer*", "deferral*",
     "agreed to", "approved", "escalated", "i'd keep",
     name="decision",
 )  # fmt: skip
@@ -51,7 +51,7 @@ USERS = terms(
 # Consequences for users: what they see, do or suffer.
 USER_IMPACT = terms(
     "need*", "pain*", "problem*", "want*", "expect*", "experience*", "see", "sees", "saw", "notice*", "lose", "loses",
-    "lost", "charged", "pay", "pays", "paid", "trust*", "affect*", "hurt*", "impact*", "care*", "complain*",
+    "lost", "charged", "pay", "pays", "paid", "trust*", "affect*", "hurt*", "impact*", "care", "cares", "cared", "caring", "complain*", "complaint*",
     "confus*", "frustrat*", "struggl*", "wait*", "stuck", "blocked", "can't", "cannot", "unable", "fail to",
     "friction", "churn*", "leave", "switch", "abandon*", "success*", "goal*", "outcome*", "job to be done",
     "jobs to be done", "fulfil*", "fulfill*", "reconcil*", "support ticket*", "call support", "contact*",
@@ -105,7 +105,7 @@ TECHNOLOGY = terms(
 METRIC = terms(
     "metric*", "measure*", "track*", "kpi*", "rate", "rates", "percentage of", "share of", "ratio", "north star",
     "indicator*", "guardrail*", "counter metric*", "time to", "nps", "csat", "dau", "mau", "wau", "p99", "p95",
-    "dashboard*", "monitor*", "alert*", "slo*", "sli*", "sla*",
+    "dashboard*", "monitor*", "alert*", "slo", "slos", "sli", "slis", "sla", "slas",
     name="metric",
 )  # fmt: skip
 

@@ -148,7 +148,7 @@ ML = terms(
 # Why a model fits (or rules fit better): the data it needs, what it can explain, what it replaces.
 # Operating words such as "monitor" or "retrain" are not reasons to use a model in the first place.
 FITNESS = terms(
-    "rule*", "rules based", "heuristic*", "interpretab*", "explainab*", "explain*", "labelled", "labeled", "labels",
+    "rule*", "rules based", "heuristic*", "interpretable", "interpretability", "explainable", "explainability", "explain*", "labelled", "labeled", "labels",
     "training data", "ground truth", "cold start", "enough data", "not enough", "feedback loop*", "human review",
     "manual review", "fit for", "fitness", "pattern space", "too many patterns", "simple rule*", "start with rules",
     "baseline", "appeal*", "where it fits", "when to use", "instead of", "rather than", "overkill", "shadow mode",

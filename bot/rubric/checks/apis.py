@@ -16,7 +16,7 @@ from bot.rubric.text import AnswerText, Sentence, compile_terms
 from bot.rubric.vocabulary import USERS
 
 IDEMPOTENCY = terms(
-    "idempoten*", "dedup*", "de dup*", "deduplicat*", "exactly once", "request id*", "unique key*", "same key",
+    "idempotent", "idempotency", "idempotence", "dedup*", "de dup*", "deduplicat*", "exactly once", "request id*", "unique key*", "same key",
     "event id*", "replay safe", "safe to retry", "safely retry", "at least once",
     name="idempotency",
 )  # fmt: skip
@@ -49,9 +49,9 @@ STATEFUL = terms(
     name="events and state",
 )  # fmt: skip
 VERSIONING = terms(
-    "version*", "backward compatib*", "backwards compatib*", "breaking change*", "non breaking", "without breaking",
+    "version*", "backward compatible", "backward compatibility", "backwards compatible", "backwards compatibility", "breaking change*", "non breaking", "without breaking",
     "deprecat*", "sunset*", "migration window", "pinned", "pin", "opt in", "additive",
-    "compatib*", "upgrade path", "api version*",
+    "compatible", "compatibility", "upgrade path", "api version*",
     name="versioning",
 )  # fmt: skip
 EXISTING = terms(

@@ -37,7 +37,7 @@ MODAL = terms(
 # The option turned down, named explicitly. Plain negations count only inside the call itself ("I'd
 # ship A, not B", "I wouldn't ship without it"); elsewhere "won't notice" rejects nothing.
 REJECTED = terms(
-    "instead of", "rather than", "in place of", "defer*", "deprioriti*", "de prioriti*", "cut", "drop",
+    "instead of", "rather than", "in place of", "defer*", "deferral*", "deprioriti*", "de prioriti*", "cut", "drop",
     "dropped", "dropping", "postpone*", "park", "parked", "say no", "said no", "saying no", "reject*",
     "out of scope", "punt*", "skip*", "leave out", "left out", "leaving out", "hold off", "held off",
     "the alternative", "alternative*", "other option*", "next quarter", "phase two", "not now", "kill*", "shelve*",

@@ -18,7 +18,7 @@ ESCALATE = terms(
     name="escalation",
 )  # fmt: skip
 OWNER = terms(
-    "vp", "vps", "cto", "ceo", "coo", "cfo", "cro", "cpo", "exec", "execs", "executive*", "leadership", "director*",
+    "vp", "vps", "cto", "ceo", "coo", "cfo", "cro", "cpo", "exec", "execs", "executive*", "leadership", "director", "directors",
     "head of", "my manager", "their manager", "his manager", "her manager", "manager", "lead", "owner*", "on call",
     "oncall", "incident commander", "committee", "sponsor*", "triad", "chief", "dri", "decision maker*", "approver*",
     "board", "svp", "general manager", "gm", "skip level",

@@ -79,7 +79,7 @@ MODES: dict[str, tuple[tuple[Terms, ...], ...]] = {
     "inconsistent state": (
         (
             terms(
-                "stale", "inconsisten*", "out of sync", "mismatch*", "diverge*", "split brain", "eventual consistency",
+                "stale", "inconsistent", "inconsistency", "out of sync", "mismatch*", "diverge*", "split brain", "eventual consistency",
                 "eventually consistent", "wrong balance*", "wrong amount*", "doesn't match", "does not match",
                 "don't match", "do not match", "disagree*",
                 name="inconsistent state",
@@ -114,13 +114,13 @@ MODES: dict[str, tuple[tuple[Terms, ...], ...]] = {
         ),
     ),
     "data exposure": (
-        (terms("leak*", "breach*", "exposed", "pii in log*", "data exposure", "unauthori*", name="data exposure"),),
+        (terms("leak*", "breach*", "exposed", "pii in logs", "pii in the logs", "data exposure", "unauthori*", name="data exposure"),),
     ),
     "wrong decisions": (
         (
             terms(
                 "false positive*", "false negative*", "wrongly block*", "wrongly declin*", "wrongly approv*",
-                "wrongful*", "false decline*", "misclassif*",
+                "wrongful*", "false decline*", "misclassify", "misclassified", "misclassification",
                 name="wrong decisions",
             ),
         ),
@@ -134,7 +134,7 @@ GENERIC_FAILURE = terms(
 CONSEQUENCE = terms(
     "reconcil*", "support ticket*", "ticket*", "refund*", "payout*", "charge*", "ledger*", "invoice*", "compliance",
     "audit*", "regulator*", "a fine", "fines", "fulfil*", "fulfill*", "ship*", "shipping", "stock", "inventory",
-    "cash flow", "cash", "balance*", "statement*", "manual work", "call support", "calls", "complain*", "angry",
+    "cash flow", "cash", "balance*", "statement*", "manual work", "call support", "calls", "complain*", "complaint*", "angry",
     "confus*", "lose trust", "trust", "money", "books", "month end",
     name="consequence",
 )  # fmt: skip

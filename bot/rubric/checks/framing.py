@@ -29,7 +29,7 @@ DEFINE = terms(
     "by success", "success looks like", "success is", "success means", "success would be", "done means",
     "delivered means", "means delivered", "the goal is", "our goal is", "my goal is", "the goal here", "goal would be",
     "the problem is", "the real problem", "the problem here", "problem we are solving", "problem we're solving",
-    "clarify*", "clarifying", "assum*", "requirement*", "constraint*", "first question", "ask first", "i'd first ask",
+    "clarify*", "clarifying", "assume", "assumption*", "requirement*", "constraint*", "first question", "ask first", "i'd first ask",
     "i'd want to know", "i would want to know", "want to know", "start by asking", "i'd start by", "before designing",
     "before i design", "before we design", "before choosing", "before picking", "before building", "before we build",
     "before i pick", "before anything", "scope", "what problem", "first understand", "understand who", "understand what", "is it http", "is it the",

@@ -30,20 +30,20 @@ FALSE_NEGATIVE = terms(
 )  # fmt: skip
 REGULATION = terms(
     "gdpr", "regulator*", "regulation*", "regulatory", "compliance", "aml", "kyc", "kyb", "psd2", "sca",
-    "consumer credit", "fair lending", "right to explanation", "explainab*", "interpretab*", "privacy", "pii",
-    "personal data", "data protection", "licen*", "fca", "bafin", "ecb", "finansinspektionen", "discriminat*",
+    "consumer credit", "fair lending", "right to explanation", "explainable", "explainability", "interpretable", "interpretability", "privacy", "pii",
+    "personal data", "data protection", "licence", "license", "licensing", "licensed", "fca", "bafin", "ecb", "finansinspektionen", "discriminat*",
     "bias*", "fairness", "consumer duty", "sanction*", "ofac", "legal", "law", "ccpa", "dpia", "data minimi*",
     name="regulation and privacy",
 )  # fmt: skip
 AUDIT = terms(
-    "audit*", "decision log*", "traceab*", "reason code*", "log every", "logged", "logs", "record every",
-    "recorded", "record of", "explain the decision", "explain why", "explain each", "four eyes", "two person*",
+    "audit*", "decision log", "decision logs", "traceable", "traceability", "reason code*", "log every", "logged", "logs", "record every",
+    "recorded", "record of", "explain the decision", "explain why", "explain each", "four eyes", "two person", "two people",
     "dual approval", "dual control", "paper trail", "evidence", "reviewable",
     name="auditability",
 )  # fmt: skip
 APPEAL = terms(
     "appeal*", "manual review*", "human review*", "review queue*", "dispute*", "override*", "second look", "contest*",
-    "recourse", "remediat*", "unblock*", "reinstat*", "step up", "verify themselves", "re verify", "reverify",
+    "recourse", "remediat*", "unblock*", "reinstate", "reinstatement", "step up", "verify themselves", "re verify", "reverify",
     "escalation path", "path back", "way back", "way to appeal", "a human", "support can", "fast lane",
     name="appeals",
 )  # fmt: skip

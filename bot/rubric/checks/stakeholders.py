@@ -15,7 +15,7 @@ ROLE = terms(
     "prepare*", "needs to", "need to", "needs", "to make sure", "to ensure", "ensure*", "to brief", "brief*",
     "to handle", "handle*", "to update", "update*", "must", "has to", "have to", "responsible for", "in charge of",
     "draft*", "train*", "script*", "macro*", "reconcil*", "agree*", "sets", "set the", "decide*", "validate*",
-    "verify*", "assess*", "staff*", "plan*", "write*", "answer*", "field*", "talk to", "tell", "warn*",
+    "verify*", "assess*", "staff*", "plan", "write*", "answer*", "field*", "talk to", "tell", "warn*",
     "communicat*", "notify*", "monitor*", "watch*", "track*", "model*", "price*", "budget*", "negotiat*", "file*",
     "report*", "cover*", "veto*", "block*", "can stop", "could stop", "gets a say", "has a say",
     name="stakeholder role",
