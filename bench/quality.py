@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "rubric" / "graded"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "holdout")
 
 # Which rater signal a check's "miss" denies. A story check denies a story: situation and action.
 SIGNAL_OF_CHECK: Mapping[str, tuple[str, ...]] = {
